@@ -1,0 +1,280 @@
+/**
+ * Safe XML parsing for everything the hub receives from outside (invoices, signatures, trusted lists).
+ *
+ * Two passes: a streaming pre-scan (saxes) enforces the limits and refuses any DOCTYPE before a DOM
+ * exists, so hostile input fails fast with memory bounded by the input size; then @xmldom/xmldom builds
+ * the Document. The document is kept exactly as written (no whitespace trimming), because signature
+ * canonicalization depends on every text node.
+ */
+import { DOMParser } from '@xmldom/xmldom';
+import type { Document } from '@xmldom/xmldom';
+import { SaxesParser } from 'saxes';
+
+export type { Document, Element, Node } from '@xmldom/xmldom';
+
+export type XmlInputErrorCode =
+  | 'EMPTY'
+  | 'NOT_XML'
+  | 'INVALID_ENCODING'
+  | 'UNSUPPORTED_ENCODING'
+  | 'DTD_FORBIDDEN'
+  | 'TOO_LARGE'
+  | 'TOO_DEEP'
+  | 'TOO_MANY_ELEMENTS'
+  | 'TOO_MANY_ATTRIBUTES'
+  | 'ATTRIBUTE_TOO_LONG'
+  | 'TEXT_TOO_LONG'
+  | 'MALFORMED';
+
+/** Input the hub refuses to parse; `code` says which check refused it, the message says where and why. */
+export class XmlInputError extends Error {
+  override readonly name = 'XmlInputError';
+  constructor(
+    readonly code: XmlInputErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface XmlLimits {
+  /** Bytes of the encoded input (strings are measured as UTF-8). */
+  maxBytes: number;
+  /** Nesting depth of elements; real invoices stay below 15. */
+  maxDepth: number;
+  /** Element count over the whole document. */
+  maxElements: number;
+  /** Attributes (namespace declarations included) on one element. */
+  maxAttributesPerElement: number;
+  /** Characters in one attribute value. */
+  maxAttributeLength: number;
+  /** Characters in one text or CDATA node; embedded attachments (base64) need several MiB. */
+  maxTextLength: number;
+}
+
+export const DEFAULT_XML_LIMITS: Readonly<XmlLimits> = Object.freeze({
+  maxBytes: 10 * 1024 * 1024,
+  maxDepth: 64,
+  maxElements: 500_000,
+  maxAttributesPerElement: 64,
+  maxAttributeLength: 64 * 1024,
+  maxTextLength: 10 * 1024 * 1024,
+});
+
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Parses untrusted XML into an @xmldom/xmldom Document, or throws XmlInputError.
+ * Accepts UTF-8 (with or without BOM), UTF-16 with a BOM and the single-byte encodings a declaration names; refuses DOCTYPE declarations outright,
+ * which rules out external entities (XXE) and entity expansion (billion laughs).
+ */
+export function parseXml(input: Uint8Array | string, limits: Partial<XmlLimits> = {}): Document {
+  const effective: XmlLimits = { ...DEFAULT_XML_LIMITS, ...limits };
+  const text = typeof input === 'string' ? checkStringSize(input, effective) : decodeBytes(input, effective);
+  const start = firstNonWhitespace(text);
+  if (start < 0) throw new XmlInputError('EMPTY', 'The input is empty: no XML document was found.');
+  if (text[start] !== '<') {
+    throw new XmlInputError(
+      'NOT_XML',
+      `The input is not XML: it starts with ${JSON.stringify(text.slice(start, start + 20))} instead of "<".`,
+    );
+  }
+  prescan(text, effective);
+  return buildDocument(text);
+}
+
+function checkStringSize(text: string, limits: XmlLimits): string {
+  // A UTF-16 code unit encodes to at most 3 UTF-8 bytes; measure exactly only when it could matter.
+  if (text.length * 3 > limits.maxBytes && Buffer.byteLength(text, 'utf8') > limits.maxBytes) {
+    throw tooLarge(Buffer.byteLength(text, 'utf8'), limits.maxBytes);
+  }
+  return text;
+}
+
+function decodeBytes(bytes: Uint8Array, limits: XmlLimits): string {
+  if (bytes.byteLength > limits.maxBytes) throw tooLarge(bytes.byteLength, limits.maxBytes);
+  if (
+    bytes.byteLength >= 2 &&
+    ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+  ) {
+    const label = bytes[0] === 0xff ? 'utf-16le' : 'utf-16be';
+    try {
+      return new TextDecoder(label, { fatal: true }).decode(bytes);
+    } catch {
+      throw new XmlInputError(
+        'INVALID_ENCODING',
+        `The input starts with a ${label.toUpperCase()} byte order mark but is not valid ${label.toUpperCase()}.`,
+      );
+    }
+  }
+  const declared = declaredEncoding(
+    Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 200)).toString('latin1'),
+  );
+  if (declared && !['utf-8', 'utf8'].includes(declared.toLowerCase())) return decodeDeclared(bytes, declared);
+  try {
+    return utf8Decoder.decode(bytes);
+  } catch {
+    const offset = firstInvalidUtf8Offset(bytes);
+    throw new XmlInputError(
+      'INVALID_ENCODING',
+      `The input is not valid UTF-8: the byte sequence at offset ${offset} (0x${(bytes[offset] ?? 0).toString(16).padStart(2, '0')}) is not UTF-8. Save the file as UTF-8.`,
+    );
+  }
+}
+
+function declaredEncoding(head: string): string | undefined {
+  return /^\uFEFF?\s*<\?xml\s[^?]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/.exec(head)?.[1];
+}
+
+/** Legacy single-byte encodings (ISO-8859-x, windows-125x) still come out of older accounting systems. */
+function decodeDeclared(bytes: Uint8Array, encoding: string): string {
+  let decoder: TextDecoder;
+  try {
+    decoder = new TextDecoder(encoding, { fatal: true });
+  } catch {
+    throw new XmlInputError(
+      'UNSUPPORTED_ENCODING',
+      `The XML declaration names encoding "${encoding}", which the hub does not know; save the file as UTF-8.`,
+    );
+  }
+  if (decoder.encoding.startsWith('utf-16')) {
+    throw new XmlInputError(
+      'INVALID_ENCODING',
+      `The XML declaration names encoding "${encoding}" but the input has no UTF-16 byte order mark.`,
+    );
+  }
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    throw new XmlInputError(
+      'INVALID_ENCODING',
+      `The input is not valid ${encoding} as its XML declaration says.`,
+    );
+  }
+}
+
+/** Locates the first byte that breaks UTF-8, so the message can point at it. */
+function firstInvalidUtf8Offset(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i];
+    const length =
+      b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    if (length === 0 || i + length > bytes.length) return i;
+    try {
+      utf8Decoder.decode(bytes.subarray(i, i + length));
+    } catch {
+      return i;
+    }
+    i += length;
+  }
+  return 0;
+}
+
+function tooLarge(size: number, max: number): XmlInputError {
+  return new XmlInputError('TOO_LARGE', `The input is ${size} bytes; the limit is ${max} bytes.`);
+}
+
+function firstNonWhitespace(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // BOM (U+FEFF) counts as whitespace here: TextDecoder strips it from bytes, but strings may carry it.
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0xfeff) return i;
+  }
+  return -1;
+}
+
+function prescan(text: string, limits: XmlLimits): void {
+  const parser = new SaxesParser({ xmlns: true, position: true });
+  let depth = 0;
+  let elements = 0;
+  const where = (): string => `line ${parser.line}, column ${parser.column + 1}`;
+
+  parser.on('doctype', () => {
+    throw new XmlInputError(
+      'DTD_FORBIDDEN',
+      `The document declares a DOCTYPE (${where()}); DTDs and entity declarations are refused to rule out external entities and entity expansion.`,
+    );
+  });
+  parser.on('opentagstart', (tag) => {
+    depth++;
+    elements++;
+    if (depth > limits.maxDepth) {
+      throw new XmlInputError(
+        'TOO_DEEP',
+        `Element <${tag.name}> at ${where()} is nested ${depth} levels deep; the limit is ${limits.maxDepth}.`,
+      );
+    }
+    if (elements > limits.maxElements) {
+      throw new XmlInputError(
+        'TOO_MANY_ELEMENTS',
+        `The document has more than ${limits.maxElements} elements (${where()}).`,
+      );
+    }
+  });
+  parser.on('attribute', (attribute) => {
+    if (attribute.value.length > limits.maxAttributeLength) {
+      throw new XmlInputError(
+        'ATTRIBUTE_TOO_LONG',
+        `Attribute ${attribute.name} at ${where()} is ${attribute.value.length} characters long; the limit is ${limits.maxAttributeLength}.`,
+      );
+    }
+  });
+  parser.on('opentag', (tag) => {
+    const count = Object.keys(tag.attributes).length;
+    if (count > limits.maxAttributesPerElement) {
+      throw new XmlInputError(
+        'TOO_MANY_ATTRIBUTES',
+        `Element <${tag.name}> at ${where()} has ${count} attributes; the limit is ${limits.maxAttributesPerElement}.`,
+      );
+    }
+  });
+  // saxes reports a close tag for self-closing elements too.
+  parser.on('closetag', () => {
+    depth--;
+  });
+  const checkText = (value: string): void => {
+    if (value.length > limits.maxTextLength) {
+      throw new XmlInputError(
+        'TEXT_TOO_LONG',
+        `A text node ending at ${where()} is ${value.length} characters long; the limit is ${limits.maxTextLength}.`,
+      );
+    }
+  };
+  parser.on('text', checkText);
+  parser.on('cdata', checkText);
+  parser.on('error', (error) => {
+    throw new XmlInputError('MALFORMED', `The XML is not well-formed: ${error.message}`);
+  });
+
+  try {
+    parser.write(text).close();
+  } catch (error) {
+    if (error instanceof XmlInputError) throw error;
+    throw new XmlInputError(
+      'MALFORMED',
+      `The XML is not well-formed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+function buildDocument(text: string): Document {
+  const parser = new DOMParser({
+    locator: false,
+    // xmldom only warns on many problems by default; here every report stops parsing.
+    onError: (level, message) => {
+      throw new XmlInputError('MALFORMED', `The XML is not well-formed (${level}): ${message}`);
+    },
+  });
+  try {
+    return parser.parseFromString(text, 'application/xml');
+  } catch (error) {
+    if (error instanceof XmlInputError) throw error;
+    const cause = error instanceof Error && error.cause instanceof XmlInputError ? error.cause : undefined;
+    if (cause) throw cause;
+    throw new XmlInputError(
+      'MALFORMED',
+      `The XML is not well-formed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
