@@ -1,0 +1,13 @@
+import { Command } from 'commander';
+import { registerCommands } from './commands';
+
+const program = new Command('hub')
+  .description('E-invoice hub: intake, verification, lifecycle and portal for signed e-invoices')
+  .showHelpAfterError();
+
+registerCommands(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`hub: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(typeof process.exitCode === "number" && process.exitCode > 1 ? process.exitCode : 1);
+});

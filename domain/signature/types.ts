@@ -1,0 +1,55 @@
+/**
+ * The contract of the signature validator (ETSI EN 319 102-1 vocabulary).
+ * `verifySignature` in ./index.ts implements it; the invoice report embeds `SignatureReport`.
+ */
+
+export type Indication = 'TOTAL-PASSED' | 'TOTAL-FAILED' | 'INDETERMINATE';
+
+/** ETSI EN 319 102-1 sub-indications the hub uses. */
+export type SubIndication =
+  | 'FORMAT_FAILURE'
+  | 'HASH_FAILURE'
+  | 'SIG_CRYPTO_FAILURE'
+  | 'SIG_CONSTRAINTS_FAILURE'
+  | 'CHAIN_CONSTRAINTS_FAILURE'
+  | 'NO_SIGNING_CERTIFICATE_FOUND'
+  | 'NO_CERTIFICATE_CHAIN_FOUND'
+  | 'NOT_YET_VALID'
+  | 'OUT_OF_BOUNDS_NO_POE'
+  | 'OUT_OF_BOUNDS_NOT_REVOKED'
+  | 'REVOKED'
+  | 'REVOKED_NO_POE'
+  | 'TRY_LATER'
+  | 'SIGNED_DATA_NOT_FOUND'
+  | 'CRYPTO_CONSTRAINTS_FAILURE';
+
+export interface SignatureCheck {
+  name: string; // e.g. "signature-value", "reference-digests", "signed-scope", "certificate-binding", "trust-chain", "qualified", "revocation", "timestamp"
+  passed: boolean;
+  detail: string;
+}
+
+export interface SignatureReport {
+  present: boolean;
+  intact: boolean;
+  level: 'qualified' | 'advanced' | 'none';
+  signer?: string; // subject DN (or CN) of the signing certificate
+  signingTime?: string; // ISO 8601
+  trustSnapshot?: string; // names the trust store used (folder/file + digest + TSL sequence number / issue date)
+  checks: SignatureCheck[];
+  indication: Indication;
+  subIndication?: SubIndication;
+}
+
+export interface SignatureOptions {
+  /** Trust anchors: folders of PEM/DER CA certificates and/or ETSI TS 119 612 trusted-list XML files. */
+  trust?: string[];
+  /** CRL files (DER or PEM) used for revocation, notably offline. */
+  crls?: string[];
+  /** No network: no OCSP and no CRL download; revocation only from `crls`. */
+  offline?: boolean;
+  /** Validation time for "now" checks (defaults to the current time). */
+  now?: Date;
+  /** Whether a signature is required; when false, an unsigned invoice is not a failure by itself. */
+  requireSignature?: boolean;
+}

@@ -1,0 +1,92 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { logger } from '../platform/logger';
+import { HUB_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { waitForPort } from './ports';
+
+export interface TemporalDevServer {
+  address: string;
+  uiUrl?: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export interface TemporalDevServerOptions {
+  cli: string;
+  /** Folder for the SQLite file; the server keeps workflows across restarts there. */
+  dir: string;
+  port: number;
+  /** Web UI port; omitted means headless (tests). */
+  uiPort?: number;
+}
+
+/** Starts the Temporal CLI's dev server (SQLite persistence) with the hub's search attributes registered. */
+export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<TemporalDevServer> {
+  if (!fs.existsSync(options.cli)) {
+    throw new Error(
+      `Temporal CLI not found at ${options.cli}: run "npm run temporal:install", set TEMPORAL_CLI, or set TEMPORAL_ADDRESS`,
+    );
+  }
+  fs.mkdirSync(options.dir, { recursive: true });
+  const args = [
+    'server',
+    'start-dev',
+    '--db-filename',
+    path.join(options.dir, 'temporal.sqlite'),
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--log-level',
+    'warn',
+    ...HUB_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${searchAttributeTypeName(key.type)}`]),
+    ...(options.uiPort === undefined
+      ? ['--headless']
+      : ['--ui-port', String(options.uiPort), '--ui-disable-news-fetch']),
+  ];
+  const child = spawn(options.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  const remember = (chunk: Buffer) => {
+    output.push(chunk.toString());
+    if (output.length > 50) output.shift();
+  };
+  child.stdout?.on('data', remember);
+  child.stderr?.on('data', remember);
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code, signal) =>
+      reject(new Error(`temporal dev server exited (${code ?? signal}): ${output.join('').slice(-2000)}`)),
+    ),
+  );
+  await Promise.race([waitForPort(options.port, '127.0.0.1', 60_000), exited]);
+  exited.catch(() => logger.warn({ component: 'temporal' }, 'temporal dev server stopped'));
+  logger.debug({ component: 'temporal', port: options.port }, 'temporal dev server listening');
+  return {
+    address: `127.0.0.1:${options.port}`,
+    uiUrl: options.uiPort === undefined ? undefined : `http://localhost:${options.uiPort}`,
+    process: child,
+    stop: () => stopChild(child),
+  };
+}
+
+function searchAttributeTypeName(type: string): string {
+  // The SDK names types in upper snake case ("KEYWORD"); the CLI wants "Keyword".
+  return type
+    .toLowerCase()
+    .split('_')
+    .map((part) => part[0].toUpperCase() + part.slice(1))
+    .join('');
+}
+
+/** SIGTERM, then SIGKILL after a grace period; resolves once the process is gone. */
+export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
