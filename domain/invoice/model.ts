@@ -109,6 +109,14 @@ export interface InvoiceLine {
   itemDescription?: string; // BT-154
   sellerItemId?: string; // BT-155
   standardItemId?: Identifier; // BT-157
+  objectIdentifier?: Identifier; // BT-128
+  orderLineReference?: string; // BT-132
+  buyerAccountingReference?: string; // BT-133
+  invoicingPeriod?: { start?: string; end?: string }; // BG-26 (present when the line has a period at all)
+  buyerItemId?: string; // BT-156
+  classifications?: Identifier[]; // BT-158 (scheme = listID)
+  originCountry?: string; // BT-159
+  attributes?: { name?: string; value?: string }[]; // BG-32: BT-160, BT-161
 }
 
 /** BG-22 Document totals. */
@@ -154,6 +162,41 @@ export interface Invoice {
   totals: DocumentTotals; // BG-22
   vatBreakdown: VatBreakdown[]; // BG-23
   lines: InvoiceLine[]; // BG-25
+  taxPointDateCode?: string; // BT-8
+  projectReference?: string; // BT-11
+  salesOrderReference?: string; // BT-14
+  receivingAdviceReference?: string; // BT-15
+  despatchAdviceReference?: string; // BT-16
+  tenderReference?: string; // BT-17
+  invoicedObject?: Identifier; // BT-18
+  buyerAccountingReference?: string; // BT-19
+  supportingDocuments?: SupportingDocument[]; // BG-24
+  /** Every payment means in document order (BG-16 repeats in UBL); `payment` is the first. */
+  paymentMeans?: PaymentInstructions[];
+  /** Every VAT total amount as written with its currency (BT-110 and BT-111 before they are told apart). */
+  vatAmounts?: { amount: string; currency?: string }[];
+  /** Checks only the syntax can answer (cardinalities, code lists on attributes), found while parsing. */
+  syntaxFindings?: Finding[];
+}
+
+/** BG-24 Additional supporting document. */
+export interface SupportingDocument {
+  id: string; // BT-122
+  scheme?: string; // schemeID of BT-122 (BT-18 when type code 130)
+  typeCode?: string; // UBL DocumentTypeCode / CII TypeCode
+  description?: string; // BT-123
+  externalUri?: string; // BT-124
+  attachment?: { mimeCode?: string; filename?: string }; // BT-125
+}
+
+/** One result of checking an invoice: a rule that failed, where, and what to do, in English and Bulgarian. */
+export interface Finding {
+  ruleId: string;
+  severity: 'fatal' | 'warning';
+  /** XPath of the element (or its parent when the element is missing) in the checked document. */
+  path: string;
+  message: string;
+  messageBg: string;
 }
 
 /** What the hub remembers about an invoice everywhere else (database row, workflow input, API answers). */

@@ -1,0 +1,423 @@
+/**
+ * UBL 2.1 Invoice and CreditNote -> the EN 16931 model (binding: CEN/TS 16931-3-2).
+ * Missing elements stay missing (undefined, or "" for fields the model requires) so the rules can say
+ * exactly what is absent; nothing is defaulted or guessed.
+ */
+import type { Element } from '@xmldom/xmldom';
+import { XmlReader, attributeOf, textOf } from './dom';
+import type {
+  AllowanceCharge,
+  DocumentKind,
+  Finding,
+  Identifier,
+  Invoice,
+  InvoiceLine,
+  Party,
+  PaymentInstructions,
+  PostalAddress,
+  SupportingDocument,
+  VatBreakdown,
+} from './model';
+
+export const UBL_NAMESPACES = {
+  Invoice: 'urn:oasis:names:specification:ubl:schema:xsd:Invoice-2',
+  CreditNote: 'urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2',
+  cac: 'urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2',
+  cbc: 'urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2',
+} as const;
+
+const ubl = new XmlReader({ cac: UBL_NAMESPACES.cac, cbc: UBL_NAMESPACES.cbc });
+
+function identifier(element: Element | undefined): Identifier | undefined {
+  if (!element) return undefined;
+  return { value: textOf(element), scheme: attributeOf(element, 'schemeID') };
+}
+
+function isVatScheme(taxScheme: Element): boolean {
+  return (ubl.text(taxScheme, 'cac:TaxScheme/cbc:ID') ?? '').toUpperCase() === 'VAT';
+}
+
+function address(element: Element | undefined): PostalAddress | undefined {
+  if (!element) return undefined;
+  return {
+    line1: ubl.text(element, 'cbc:StreetName'),
+    line2: ubl.text(element, 'cbc:AdditionalStreetName'),
+    line3: ubl.text(element, 'cac:AddressLine/cbc:Line'),
+    city: ubl.text(element, 'cbc:CityName'),
+    postCode: ubl.text(element, 'cbc:PostalZone'),
+    subdivision: ubl.text(element, 'cbc:CountrySubentity'),
+    countryCode: ubl.text(element, 'cac:Country/cbc:IdentificationCode'),
+  };
+}
+
+/** `namedByLegalEntity`: seller and buyer are named by their registration name (BT-27/BT-44), payee and tax representative by PartyName. */
+function party(element: Element | undefined, namedByLegalEntity: boolean): Party {
+  const identifiers = ubl
+    .all(element, 'cac:PartyIdentification/cbc:ID')
+    .filter((id) => (attributeOf(id, 'schemeID') ?? '').toUpperCase() !== 'SEPA')
+    .map((id) => identifier(id) as Identifier);
+  const taxSchemes = ubl.all(element, 'cac:PartyTaxScheme');
+  const vatScheme = taxSchemes.find(isVatScheme);
+  const otherScheme = taxSchemes.find((scheme) => !isVatScheme(scheme));
+  const contact = ubl.one(element, 'cac:Contact');
+  return {
+    name: namedByLegalEntity
+      ? ubl.text(element, 'cac:PartyLegalEntity/cbc:RegistrationName')
+      : ubl.text(element, 'cac:PartyName/cbc:Name'),
+    tradingName: namedByLegalEntity ? ubl.text(element, 'cac:PartyName/cbc:Name') : undefined,
+    identifiers,
+    legalRegistrationId: identifier(ubl.one(element, 'cac:PartyLegalEntity/cbc:CompanyID')),
+    vatId: ubl.text(vatScheme, 'cbc:CompanyID'),
+    taxRegistrationId: ubl.text(otherScheme, 'cbc:CompanyID'),
+    additionalLegalInfo: ubl.text(element, 'cac:PartyLegalEntity/cbc:CompanyLegalForm'),
+    electronicAddress: identifier(ubl.one(element, 'cbc:EndpointID')),
+    address: address(ubl.one(element, 'cac:PostalAddress')),
+    contact: contact
+      ? {
+          name: ubl.text(contact, 'cbc:Name'),
+          phone: ubl.text(contact, 'cbc:Telephone'),
+          email: ubl.text(contact, 'cbc:ElectronicMail'),
+        }
+      : undefined,
+  };
+}
+
+function allowanceCharge(element: Element): AllowanceCharge {
+  const category = ubl.one(element, 'cac:TaxCategory');
+  return {
+    isCharge: ubl.text(element, 'cbc:ChargeIndicator') === 'true',
+    amount: ubl.text(element, 'cbc:Amount') ?? '',
+    baseAmount: ubl.text(element, 'cbc:BaseAmount'),
+    percentage: ubl.text(element, 'cbc:MultiplierFactorNumeric'),
+    vatCategoryCode: ubl.text(category, 'cbc:ID'),
+    vatRate: ubl.text(category, 'cbc:Percent'),
+    reason: ubl.text(element, 'cbc:AllowanceChargeReason'),
+    reasonCode: ubl.text(element, 'cbc:AllowanceChargeReasonCode'),
+  };
+}
+
+function vatBreakdown(subtotal: Element): VatBreakdown {
+  const category = ubl.one(subtotal, 'cac:TaxCategory');
+  return {
+    taxableAmount: ubl.text(subtotal, 'cbc:TaxableAmount') ?? '',
+    taxAmount: ubl.text(subtotal, 'cbc:TaxAmount') ?? '',
+    categoryCode: ubl.text(category, 'cbc:ID') ?? '',
+    rate: ubl.text(category, 'cbc:Percent'),
+    exemptionReason: ubl.text(category, 'cbc:TaxExemptionReason'),
+    exemptionReasonCode: ubl.text(category, 'cbc:TaxExemptionReasonCode'),
+  };
+}
+
+function invoiceLine(element: Element, kind: DocumentKind): InvoiceLine {
+  const quantity = ubl.one(element, kind === 'CreditNote' ? 'cbc:CreditedQuantity' : 'cbc:InvoicedQuantity');
+  const period = ubl.one(element, 'cac:InvoicePeriod');
+  const priceDiscount = ubl.one(element, 'cac:Price/cac:AllowanceCharge');
+  const category = ubl.one(element, 'cac:Item/cac:ClassifiedTaxCategory');
+  const objectReference = ubl
+    .all(element, 'cac:DocumentReference')
+    .find((reference) => ubl.text(reference, 'cbc:DocumentTypeCode') === '130');
+  return {
+    id: ubl.text(element, 'cbc:ID') ?? '',
+    note: ubl.text(element, 'cbc:Note'),
+    quantity: quantity ? textOf(quantity) : '',
+    unitCode: attributeOf(quantity, 'unitCode'),
+    netAmount: ubl.text(element, 'cbc:LineExtensionAmount') ?? '',
+    buyerAccountingReference: ubl.text(element, 'cbc:AccountingCost'),
+    periodStart: ubl.text(period, 'cbc:StartDate'),
+    periodEnd: ubl.text(period, 'cbc:EndDate'),
+    invoicingPeriod: period
+      ? { start: ubl.text(period, 'cbc:StartDate'), end: ubl.text(period, 'cbc:EndDate') }
+      : undefined,
+    orderLineReference: ubl.text(element, 'cac:OrderLineReference/cbc:LineID'),
+    objectIdentifier: identifier(ubl.one(objectReference, 'cbc:ID')),
+    allowanceCharges: ubl.all(element, 'cac:AllowanceCharge').map(allowanceCharge),
+    netPrice: ubl.text(element, 'cac:Price/cbc:PriceAmount') ?? '',
+    priceDiscount: ubl.text(priceDiscount, 'cbc:Amount'),
+    grossPrice: ubl.text(priceDiscount, 'cbc:BaseAmount'),
+    priceBaseQuantity: ubl.text(element, 'cac:Price/cbc:BaseQuantity'),
+    vatCategoryCode: ubl.text(category, 'cbc:ID'),
+    vatRate: ubl.text(category, 'cbc:Percent'),
+    itemName: ubl.text(element, 'cac:Item/cbc:Name') ?? '',
+    itemDescription: ubl.text(element, 'cac:Item/cbc:Description'),
+    sellerItemId: ubl.text(element, 'cac:Item/cac:SellersItemIdentification/cbc:ID'),
+    buyerItemId: ubl.text(element, 'cac:Item/cac:BuyersItemIdentification/cbc:ID'),
+    standardItemId: identifier(ubl.one(element, 'cac:Item/cac:StandardItemIdentification/cbc:ID')),
+    classifications: ubl
+      .all(element, 'cac:Item/cac:CommodityClassification/cbc:ItemClassificationCode')
+      .map((code) => ({ value: textOf(code), scheme: attributeOf(code, 'listID') })),
+    originCountry: ubl.text(element, 'cac:Item/cac:OriginCountry/cbc:IdentificationCode'),
+    attributes: ubl
+      .all(element, 'cac:Item/cac:AdditionalItemProperty')
+      .map((property) => ({ name: ubl.text(property, 'cbc:Name'), value: ubl.text(property, 'cbc:Value') })),
+  };
+}
+
+function paymentMeans(element: Element, sepaCreditorId: string | undefined): PaymentInstructions {
+  const card = ubl.one(element, 'cac:CardAccount');
+  const mandate = ubl.one(element, 'cac:PaymentMandate');
+  return {
+    meansCode: ubl.text(element, 'cbc:PaymentMeansCode'),
+    meansText: ubl.attribute(element, 'cbc:PaymentMeansCode', 'name'),
+    remittanceInformation: ubl.text(element, 'cbc:PaymentID'),
+    creditTransfers: ubl.all(element, 'cac:PayeeFinancialAccount').map((account) => ({
+      accountId: ubl.text(account, 'cbc:ID') ?? '',
+      accountName: ubl.text(account, 'cbc:Name'),
+      serviceProviderId: ubl.text(account, 'cac:FinancialInstitutionBranch/cbc:ID'),
+    })),
+    card: card
+      ? {
+          primaryAccountNumber: ubl.text(card, 'cbc:PrimaryAccountNumberID') ?? '',
+          holderName: ubl.text(card, 'cbc:HolderName'),
+        }
+      : undefined,
+    directDebit: mandate
+      ? {
+          mandateReference: ubl.text(mandate, 'cbc:ID'),
+          creditorId: sepaCreditorId,
+          debitedAccountId: ubl.text(mandate, 'cac:PayerFinancialAccount/cbc:ID'),
+        }
+      : undefined,
+  };
+}
+
+function supportingDocument(element: Element): SupportingDocument {
+  const binary = ubl.one(element, 'cac:Attachment/cbc:EmbeddedDocumentBinaryObject');
+  return {
+    id: ubl.text(element, 'cbc:ID') ?? '',
+    scheme: ubl.attribute(element, 'cbc:ID', 'schemeID'),
+    typeCode: ubl.text(element, 'cbc:DocumentTypeCode'),
+    description: ubl.text(element, 'cbc:DocumentDescription'),
+    externalUri: ubl.text(element, 'cac:Attachment/cac:ExternalReference/cbc:URI'),
+    attachment: binary
+      ? { mimeCode: attributeOf(binary, 'mimeCode'), filename: attributeOf(binary, 'filename') }
+      : undefined,
+  };
+}
+
+function sepaCreditorIdOf(root: Element): string | undefined {
+  for (const path of [
+    'cac:PayeeParty/cac:PartyIdentification/cbc:ID',
+    'cac:AccountingSupplierParty/cac:Party/cac:PartyIdentification/cbc:ID',
+  ]) {
+    const sepa = ubl
+      .all(root, path)
+      .find((id) => (attributeOf(id, 'schemeID') ?? '').toUpperCase() === 'SEPA');
+    if (sepa) return textOf(sepa);
+  }
+  return undefined;
+}
+
+export function readUbl(root: Element, kind: DocumentKind): Invoice {
+  const currency = ubl.text(root, 'cbc:DocumentCurrencyCode') ?? '';
+  const vatCurrency = ubl.text(root, 'cbc:TaxCurrencyCode');
+  const vatAmounts = ubl
+    .all(root, 'cac:TaxTotal/cbc:TaxAmount')
+    .map((amount) => ({ amount: textOf(amount), currency: attributeOf(amount, 'currencyID') }));
+  const totals = ubl.one(root, 'cac:LegalMonetaryTotal');
+  const period = ubl.one(root, 'cac:InvoicePeriod');
+  const delivery = ubl.one(root, 'cac:Delivery');
+  const payee = ubl.one(root, 'cac:PayeeParty');
+  const taxRepresentative = ubl.one(root, 'cac:TaxRepresentativeParty');
+  const sepaCreditorId = sepaCreditorIdOf(root);
+  const means = ubl.all(root, 'cac:PaymentMeans').map((element) => paymentMeans(element, sepaCreditorId));
+  const documents = ubl.all(root, 'cac:AdditionalDocumentReference').map(supportingDocument);
+  const invoicedObject = documents.find((document) => document.typeCode === '130');
+  // A CreditNote has no ProjectReference; the binding carries BT-11 as a document reference of type 50.
+  const projectReference =
+    ubl.text(root, 'cac:ProjectReference/cbc:ID') ??
+    documents.find((document) => kind === 'CreditNote' && document.typeCode === '50')?.id;
+  const lineElementName = kind === 'CreditNote' ? 'cac:CreditNoteLine' : 'cac:InvoiceLine';
+
+  return {
+    syntax: 'UBL',
+    kind,
+    customizationId: ubl.text(root, 'cbc:CustomizationID'),
+    profileId: ubl.text(root, 'cbc:ProfileID'),
+    number: ubl.text(root, 'cbc:ID') ?? '',
+    issueDate: ubl.text(root, 'cbc:IssueDate') ?? '',
+    typeCode: ubl.text(root, kind === 'CreditNote' ? 'cbc:CreditNoteTypeCode' : 'cbc:InvoiceTypeCode') ?? '',
+    currency,
+    vatCurrency,
+    taxPointDate: ubl.text(root, 'cbc:TaxPointDate'),
+    taxPointDateCode: ubl.text(period, 'cbc:DescriptionCode'),
+    dueDate: ubl.text(root, 'cbc:DueDate') ?? ubl.text(root, 'cac:PaymentMeans/cbc:PaymentDueDate'),
+    buyerReference: ubl.text(root, 'cbc:BuyerReference'),
+    notes: ubl.all(root, 'cbc:Note').map((note) => (note.textContent ?? '').trim()),
+    orderReference: ubl.text(root, 'cac:OrderReference/cbc:ID'),
+    salesOrderReference: ubl.text(root, 'cac:OrderReference/cbc:SalesOrderID'),
+    contractReference: ubl.text(root, 'cac:ContractDocumentReference/cbc:ID'),
+    projectReference,
+    receivingAdviceReference: ubl.text(root, 'cac:ReceiptDocumentReference/cbc:ID'),
+    despatchAdviceReference: ubl.text(root, 'cac:DespatchDocumentReference/cbc:ID'),
+    tenderReference: ubl.text(root, 'cac:OriginatorDocumentReference/cbc:ID'),
+    invoicedObject: invoicedObject ? { value: invoicedObject.id, scheme: invoicedObject.scheme } : undefined,
+    buyerAccountingReference: ubl.text(root, 'cbc:AccountingCost'),
+    precedingInvoices: ubl
+      .all(root, 'cac:BillingReference/cac:InvoiceDocumentReference')
+      .map((reference) => ({
+        number: ubl.text(reference, 'cbc:ID') ?? '',
+        issueDate: ubl.text(reference, 'cbc:IssueDate'),
+      })),
+    seller: party(ubl.one(root, 'cac:AccountingSupplierParty/cac:Party'), true),
+    buyer: party(ubl.one(root, 'cac:AccountingCustomerParty/cac:Party'), true),
+    payee: payee ? party(payee, false) : undefined,
+    taxRepresentative: taxRepresentative ? party(taxRepresentative, false) : undefined,
+    delivery: delivery
+      ? {
+          date: ubl.text(delivery, 'cbc:ActualDeliveryDate'),
+          locationId: identifier(ubl.one(delivery, 'cac:DeliveryLocation/cbc:ID')),
+          address: address(ubl.one(delivery, 'cac:DeliveryLocation/cac:Address')),
+          partyName: ubl.text(delivery, 'cac:DeliveryParty/cac:PartyName/cbc:Name'),
+        }
+      : undefined,
+    invoicingPeriod: period
+      ? { start: ubl.text(period, 'cbc:StartDate'), end: ubl.text(period, 'cbc:EndDate') }
+      : undefined,
+    payment: means[0],
+    paymentMeans: means,
+    paymentTerms: ubl.text(root, 'cac:PaymentTerms/cbc:Note'),
+    allowanceCharges: ubl.all(root, 'cac:AllowanceCharge').map(allowanceCharge),
+    totals: {
+      lineNetTotal: ubl.text(totals, 'cbc:LineExtensionAmount') ?? '',
+      allowanceTotal: ubl.text(totals, 'cbc:AllowanceTotalAmount'),
+      chargeTotal: ubl.text(totals, 'cbc:ChargeTotalAmount'),
+      taxExclusive: ubl.text(totals, 'cbc:TaxExclusiveAmount') ?? '',
+      vatTotal: vatAmounts.find((amount) => amount.currency === currency)?.amount,
+      vatTotalInAccountingCurrency:
+        vatCurrency && vatCurrency !== currency
+          ? vatAmounts.find((amount) => amount.currency === vatCurrency)?.amount
+          : undefined,
+      taxInclusive: ubl.text(totals, 'cbc:TaxInclusiveAmount') ?? '',
+      prepaid: ubl.text(totals, 'cbc:PrepaidAmount'),
+      rounding: ubl.text(totals, 'cbc:PayableRoundingAmount'),
+      payable: ubl.text(totals, 'cbc:PayableAmount') ?? '',
+    },
+    vatAmounts,
+    vatBreakdown: ubl.all(root, 'cac:TaxTotal/cac:TaxSubtotal').map(vatBreakdown),
+    lines: ubl.all(root, lineElementName).map((line) => invoiceLine(line, kind)),
+    supportingDocuments: documents,
+    syntaxFindings: ublSyntaxFindings(root, kind),
+  };
+}
+
+/** UBL syntax rules (UBL-SR-*) that the semantic model cannot express: repetitions the binding forbids. */
+function ublSyntaxFindings(root: Element, kind: DocumentKind): Finding[] {
+  const findings: Finding[] = [];
+  const rootPath = `/${kind}`;
+  const fatal = (ruleId: string, path: string, message: string, messageBg: string): void => {
+    findings.push({ ruleId, severity: 'fatal', path, message, messageBg });
+  };
+
+  const maxOnce: [string, string, string][] = [
+    ['UBL-SR-01', 'cac:ContractDocumentReference/cbc:ID', 'Contract reference (BT-12)'],
+    ['UBL-SR-02', 'cac:ReceiptDocumentReference/cbc:ID', 'Receiving advice reference (BT-15)'],
+    ['UBL-SR-03', 'cac:DespatchDocumentReference/cbc:ID', 'Despatch advice reference (BT-16)'],
+    ['UBL-SR-05', 'cac:PaymentTerms/cbc:Note', 'Payment terms (BT-20)'],
+    ['UBL-SR-08', 'cac:InvoicePeriod', 'Invoicing period (BG-14)'],
+    [
+      'UBL-SR-09',
+      'cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName',
+      'Seller name (BT-27)',
+    ],
+    [
+      'UBL-SR-10',
+      'cac:AccountingSupplierParty/cac:Party/cac:PartyName/cbc:Name',
+      'Seller trading name (BT-28)',
+    ],
+    [
+      'UBL-SR-11',
+      'cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID',
+      'Seller legal registration identifier (BT-30)',
+    ],
+    [
+      'UBL-SR-14',
+      'cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyLegalForm',
+      'Seller additional legal information (BT-33)',
+    ],
+    [
+      'UBL-SR-15',
+      'cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName',
+      'Buyer name (BT-44)',
+    ],
+    [
+      'UBL-SR-16',
+      'cac:AccountingCustomerParty/cac:Party/cac:PartyIdentification/cbc:ID',
+      'Buyer identifier (BT-46)',
+    ],
+    [
+      'UBL-SR-17',
+      'cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID',
+      'Buyer legal registration identifier (BT-47)',
+    ],
+    ['UBL-SR-24', 'cac:Delivery', 'Delivery information (BG-13)'],
+    ['UBL-SR-39', 'cac:ProjectReference/cbc:ID', 'Project reference (BT-11)'],
+    [
+      'UBL-SR-40',
+      'cac:AccountingCustomerParty/cac:Party/cac:PartyName/cbc:Name',
+      'Buyer trading name (BT-45)',
+    ],
+    ['UBL-SR-45', 'cac:PaymentMeans/cbc:PaymentDueDate', 'Payment due date (BT-9)'],
+    ['UBL-SR-54', 'cac:PaymentMeans/cac:CardAccount', 'Payment card information (BG-18)'],
+    ['UBL-SR-55', 'cac:PaymentMeans/cac:PaymentMandate', 'Direct debit (BG-19)'],
+    ['UBL-SR-56', 'cac:OriginatorDocumentReference/cbc:ID', 'Tender or lot reference (BT-17)'],
+  ];
+  for (const [ruleId, path, term] of maxOnce) {
+    const count = ubl.count(root, path);
+    if (count > 1) {
+      fatal(
+        ruleId,
+        `${rootPath}/${path}[2]`,
+        `${term} may occur at most once, but ${path} occurs ${count} times. Keep one.`,
+        `${term} може да се среща най-много веднъж, а ${path} се среща ${count} пъти. Оставете едно.`,
+      );
+    }
+  }
+
+  const sellerTaxSchemes = ubl.count(root, 'cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme');
+  if (sellerTaxSchemes > 2) {
+    fatal(
+      'UBL-SR-42',
+      `${rootPath}/cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[3]`,
+      `The seller has ${sellerTaxSchemes} PartyTaxScheme elements; at most 2 are allowed (VAT identifier BT-31 and tax registration identifier BT-32).`,
+      `Продавачът има ${sellerTaxSchemes} елемента PartyTaxScheme; допустими са най-много 2 (ДДС номер BT-31 и данъчен регистрационен номер BT-32).`,
+    );
+  }
+
+  ubl.all(root, 'cac:AdditionalDocumentReference').forEach((reference, index) => {
+    const typeCode = ubl.text(reference, 'cbc:DocumentTypeCode');
+    const hasScheme = ubl.attribute(reference, 'cbc:ID', 'schemeID') !== undefined;
+    const allowed =
+      typeCode === '130' ||
+      (kind === 'CreditNote' && typeCode === '50') ||
+      (!hasScheme && typeCode === undefined);
+    if (!allowed) {
+      fatal(
+        'UBL-SR-43',
+        `${rootPath}/cac:AdditionalDocumentReference[${index + 1}]/cbc:DocumentTypeCode`,
+        `A supporting document reference may carry a document type code only as "130" (invoiced object identifier, BT-18)${kind === 'CreditNote' ? ' or "50" (project reference, BT-11)' : ''}, and a scheme identifier only with code 130; found type code ${typeCode === undefined ? 'none' : `"${typeCode}"`}${hasScheme ? ' with a schemeID' : ''}.`,
+        `Препратка към придружаващ документ може да има код на вид документ само "130" (идентификатор на фактурирания обект, BT-18)${kind === 'CreditNote' ? ' или "50" (препратка към проект, BT-11)' : ''}, а идентификатор на схема само с код 130; намерен код ${typeCode === undefined ? 'няма' : `"${typeCode}"`}${hasScheme ? ' със schemeID' : ''}.`,
+      );
+    }
+  });
+
+  const distinct = (path: string): string[] => [...new Set(ubl.texts(root, path))];
+  const paymentIds = distinct('cac:PaymentMeans/cbc:PaymentID');
+  if (paymentIds.length > 1) {
+    fatal(
+      'UBL-SR-44',
+      `${rootPath}/cac:PaymentMeans/cbc:PaymentID`,
+      `Remittance information (BT-83) must be the same in every payment means; found ${paymentIds.map((id) => `"${id}"`).join(', ')}.`,
+      `Основанието за плащане (BT-83) трябва да е едно и също във всички начини на плащане; намерени: ${paymentIds.map((id) => `"${id}"`).join(', ')}.`,
+    );
+  }
+  const meansCodes = distinct('cac:PaymentMeans/cbc:PaymentMeansCode');
+  if (meansCodes.length > 1) {
+    fatal(
+      'UBL-SR-47',
+      `${rootPath}/cac:PaymentMeans/cbc:PaymentMeansCode`,
+      `All payment means must use the same payment means type code (BT-81); found ${meansCodes.map((code) => `"${code}"`).join(', ')}.`,
+      `Всички начини на плащане трябва да имат един и същ код на вид плащане (BT-81); намерени: ${meansCodes.map((code) => `"${code}"`).join(', ')}.`,
+    );
+  }
+  return findings;
+}
