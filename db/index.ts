@@ -50,7 +50,9 @@ export async function migrate(db: Db): Promise<string[]> {
     await client.query(
       'create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())',
     );
-    const done = new Set((await client.query<{ name: string }>('select name from schema_migrations')).rows.map((r) => r.name));
+    const done = new Set(
+      (await client.query<{ name: string }>('select name from schema_migrations')).rows.map((r) => r.name),
+    );
     const files = fs
       .readdirSync(MIGRATIONS_DIR)
       .filter((f) => /^\d+_.+\.sql$/.test(f))

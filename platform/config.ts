@@ -1,3 +1,5 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -28,6 +30,18 @@ export interface HubConfig {
   retentionYears: number;
   tls?: { certFile: string; keyFile: string };
   temporalCli: string;
+  signature: {
+    /**
+     * What an invoice's signature must achieve to be accepted:
+     * "optional" (Bulgarian law does not require an e-signature on invoices; a present signature must not fail),
+     * "intact" (signature present, cryptographically intact and bound to its certificate), "trusted" (TOTAL-PASSED),
+     * "qualified" (TOTAL-PASSED at level qualified).
+     */
+    policy: 'optional' | 'intact' | 'trusted' | 'qualified';
+    trust: string[];
+    crls: string[];
+    offline: boolean;
+  };
 }
 
 const KIB = 1024;
@@ -37,7 +51,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   const dataDir = path.resolve(env.DATA_DIR ?? path.join(projectRoot, 'data'));
   const port = integer(env.PORT, 8080, 'PORT');
   const tls =
-    env.TLS_CERT_FILE && env.TLS_KEY_FILE ? { certFile: env.TLS_CERT_FILE, keyFile: env.TLS_KEY_FILE } : undefined;
+    env.TLS_CERT_FILE && env.TLS_KEY_FILE
+      ? { certFile: env.TLS_CERT_FILE, keyFile: env.TLS_KEY_FILE }
+      : undefined;
   const scheme = tls ? 'https' : 'http';
   return {
     dataDir,
@@ -51,25 +67,72 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM ?? 'E-Invoice Hub <no-reply@einvoice-hub.local>',
     maxInvoiceBytes: integer(env.MAX_INVOICE_BYTES, 10 * KIB * KIB, 'MAX_INVOICE_BYTES'),
-    reminderDelays: (env.REMINDER_DELAYS ?? '3d,7d')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    reminderDelays: list(env.REMINDER_DELAYS ?? '3d,7d'),
     invitationTtlDays: integer(env.INVITATION_TTL_DAYS, 30, 'INVITATION_TTL_DAYS'),
     retentionYears: integer(env.RETENTION_YEARS, 10, 'RETENTION_YEARS'),
     tls,
     temporalCli: env.TEMPORAL_CLI ?? path.join(projectRoot, '.tools', 'temporal'),
+    signature: {
+      policy: oneOf(
+        env.SIGNATURE_POLICY,
+        ['optional', 'intact', 'trusted', 'qualified'] as const,
+        'optional',
+        'SIGNATURE_POLICY',
+      ),
+      trust: list(env.TRUST_STORE),
+      crls: list(env.CRL_FILES),
+      offline: env.REVOCATION_OFFLINE === 'true',
+    },
   };
+}
+
+function list(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function oneOf<T extends string>(
+  raw: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+  name: string,
+): T {
+  if (raw === undefined || raw === '') return fallback;
+  if ((allowed as readonly string[]).includes(raw)) return raw as T;
+  throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
 }
 
 function integer(raw: string | undefined, fallback: number, name: string): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return value;
 }
 
 /** Temporal Web UI address of one workflow's history, for operators. */
 export function workflowUiUrl(config: HubConfig, workflowId: string): string {
   return `${config.temporalUiUrl}/namespaces/${encodeURIComponent(config.temporalNamespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+/**
+ * The server secret that derives invitation tokens: HUB_SECRET, or one generated once into the data folder.
+ */
+export function hubSecret(config: HubConfig, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.HUB_SECRET) return env.HUB_SECRET;
+  const file = path.join(config.dataDir, 'hub-secret');
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    const secret = crypto.randomBytes(32).toString('base64url');
+    try {
+      fs.writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
+      return secret;
+    } catch {
+      return fs.readFileSync(file, 'utf8').trim(); // another process wrote it first
+    }
+  }
 }

@@ -1,4 +1,11 @@
 import type { Command } from 'commander';
+import { registerIssuerCommands } from './issuer';
+import { registerStartCommands } from './start';
+import { registerSubmitCommands } from './submit';
 
 /** Every `bin/hub` sub-command registers itself here, one line each. */
-export function registerCommands(_program: Command): void {}
+export function registerCommands(program: Command): void {
+  registerStartCommands(program);
+  registerIssuerCommands(program);
+  registerSubmitCommands(program);
+}

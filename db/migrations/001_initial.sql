@@ -22,6 +22,7 @@ create table invoices (
   summary jsonb not null,
   recipient_email text,
   status text not null default 'received',
+  verification jsonb,
   received_at timestamptz not null default now(),
   viewed_at timestamptz,
   unique (issuer_id, number)

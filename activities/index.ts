@@ -1,0 +1,27 @@
+import type { Db } from '../db';
+import type { Mailer } from '../mail/mailer';
+import type { HubConfig } from '../platform/config';
+import { archiveActivities } from './archive';
+import { notificationActivities } from './notification';
+import { timelineActivities } from './timeline';
+import { verificationActivities } from './verification';
+
+/** What every activity may use: one database pool, one mailer, the configuration. */
+export interface ActivityDeps {
+  db: Db;
+  mailer: Mailer;
+  config: HubConfig;
+  /** Derives invitation tokens. */
+  secret: string;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...verificationActivities(deps),
+    ...archiveActivities(deps),
+    ...notificationActivities(deps),
+    ...timelineActivities(deps),
+  };
+}
+
+export type InvoiceActivities = ReturnType<typeof createActivities>;

@@ -1,0 +1,17 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { Db } from '../db';
+import { getInvoice, getOriginal, type InvoiceRecord } from '../db/invoices';
+
+/** The invoice an activity works on; a missing record is a bug no retry can fix. */
+export async function loadInvoice(db: Db, invoiceId: string): Promise<InvoiceRecord> {
+  const record = await getInvoice(db, invoiceId);
+  if (!record) throw ApplicationFailure.nonRetryable(`invoice ${invoiceId} does not exist`, 'InvoiceMissing');
+  return record;
+}
+
+export async function loadOriginal(db: Db, invoiceId: string): Promise<Buffer> {
+  const original = await getOriginal(db, invoiceId);
+  if (!original)
+    throw ApplicationFailure.nonRetryable(`invoice ${invoiceId} does not exist`, 'InvoiceMissing');
+  return original;
+}

@@ -1,0 +1,84 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { getIssuer } from '../db/issuers';
+import { ensureInvitation, ensureRecipient } from '../db/recipients';
+import { newInvoiceMail, rejectionMail, reminderMail, viewReceiptMail } from '../mail/templates';
+import type { ActivityDeps } from './index';
+import { loadInvoice } from './load';
+
+export function notificationActivities({ db, mailer, config, secret }: ActivityDeps) {
+  const invoiceLink = (invoiceId: string) => `${config.publicUrl}/invoices/${invoiceId}`;
+
+  async function issuerOf(invoiceId: string) {
+    const record = await loadInvoice(db, invoiceId);
+    const issuer = await getIssuer(db, record.issuerId);
+    if (!issuer)
+      throw ApplicationFailure.nonRetryable(`issuer ${record.issuerId} does not exist`, 'IssuerMissing');
+    return { record, issuer };
+  }
+
+  async function recipientOf(invoiceId: string) {
+    const record = await loadInvoice(db, invoiceId);
+    if (!record.recipientEmail) {
+      throw ApplicationFailure.nonRetryable(`invoice ${invoiceId} has no recipient e-mail`, 'NoRecipient');
+    }
+    return { record, email: record.recipientEmail };
+  }
+
+  return {
+    /** E-mails the recipient a link; the first invoice to an address that has not registered carries the invitation. */
+    async notifyRecipient(invoiceId: string): Promise<{ recipient: string; invitation: boolean }> {
+      const { record, email } = await recipientOf(invoiceId);
+      const recipient = await ensureRecipient(db, email);
+      const invitation = !recipient.registered;
+      const link = invitation
+        ? `${config.publicUrl}/invite/${await ensureInvitation(db, secret, recipient, invoiceId, config.invitationTtlDays)}?invoice=${invoiceId}`
+        : invoiceLink(invoiceId);
+      await mailer.send({
+        idempotencyKey: `notify:${invoiceId}`,
+        kind: invitation ? 'invitation' : 'new-invoice',
+        invoiceId,
+        to: email,
+        ...newInvoiceMail(record.summary, link, invitation),
+      });
+      return { recipient: email, invitation };
+    },
+
+    async remindRecipient(invoiceId: string, reminder: number): Promise<void> {
+      const { record, email } = await recipientOf(invoiceId);
+      const recipient = await ensureRecipient(db, email);
+      const link = recipient.registered
+        ? invoiceLink(invoiceId)
+        : `${config.publicUrl}/invite/${await ensureInvitation(db, secret, recipient, invoiceId, config.invitationTtlDays)}?invoice=${invoiceId}`;
+      await mailer.send({
+        idempotencyKey: `remind:${invoiceId}:${reminder}`,
+        kind: 'reminder',
+        invoiceId,
+        to: email,
+        ...reminderMail(record.summary, link, reminder),
+      });
+    },
+
+    /** The return receipt: tells the issuer when the recipient first viewed the invoice. */
+    async sendViewReceipt(invoiceId: string, viewedAt: string): Promise<void> {
+      const { record, issuer } = await issuerOf(invoiceId);
+      await mailer.send({
+        idempotencyKey: `receipt:${invoiceId}`,
+        kind: 'view-receipt',
+        invoiceId,
+        to: issuer.email,
+        ...viewReceiptMail(record.summary, record.recipientEmail ?? 'the recipient', viewedAt),
+      });
+    },
+
+    async notifyIssuerOfRejection(invoiceId: string, reasons: string[]): Promise<void> {
+      const { record, issuer } = await issuerOf(invoiceId);
+      await mailer.send({
+        idempotencyKey: `rejected:${invoiceId}`,
+        kind: 'rejection',
+        invoiceId,
+        to: issuer.email,
+        ...rejectionMail(record.number, reasons, `${config.publicUrl}/api/v1/invoices/${invoiceId}`),
+      });
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { issuerNumberingHistory, saveVerification } from '../db/invoices';
+import type { InvoiceSummary } from '../domain/invoice/model';
+import { summarizeInvoice, parseInvoice } from '../domain/invoice';
+import { checkNumbering } from '../domain/rules';
+import { verifyInvoice as verifyInvoiceDocument } from '../domain/verification';
+import type { HubConfig } from '../platform/config';
+import type { ActivityDeps } from './index';
+import { loadInvoice, loadOriginal } from './load';
+
+export interface VerificationOutcome {
+  accepted: boolean;
+  indication: string;
+  summary?: InvoiceSummary;
+  /** Why the invoice is refused, one actionable sentence each. */
+  reasons: string[];
+  warnings: string[];
+}
+
+type SignaturePolicy = HubConfig['signature']['policy'];
+
+export function verificationActivities({ db, config }: ActivityDeps) {
+  return {
+    /**
+     * The lifecycle's `verified` stage: EN 16931, Peppol and Bulgarian rules, the signature under the configured policy,
+     * the issuer's numbering, and a deliverable recipient address. The report is kept with the invoice.
+     */
+    async verifyInvoice(invoiceId: string): Promise<VerificationOutcome> {
+      const record = await loadInvoice(db, invoiceId);
+      const original = await loadOriginal(db, invoiceId);
+      const policy = config.signature.policy;
+      const report = await verifyInvoiceDocument(original, {
+        file: `${record.number}.xml`,
+        trust: config.signature.trust,
+        crls: config.signature.crls,
+        offline: config.signature.offline,
+        requireSignature: policy !== 'optional',
+      });
+      const reasons = report.validation.findings
+        .filter((f) => f.severity === 'fatal')
+        .map((f) => `${f.ruleId}: ${f.message}`);
+      const warnings = report.validation.findings
+        .filter((f) => f.severity === 'warning')
+        .map((f) => `${f.ruleId}: ${f.message}`);
+      reasons.push(...signatureReasons(policy, report.signature, report.subIndication));
+
+      let summary: InvoiceSummary | undefined;
+      try {
+        const model = parseInvoice(original);
+        summary = summarizeInvoice(model);
+        const history = await issuerNumberingHistory(db, record.issuerId, invoiceId);
+        // Invoices of one series may arrive out of order, so numbering findings inform; duplicates never get this far.
+        warnings.push(
+          ...checkNumbering(model.number, model.issueDate, history).map((f) => `${f.ruleId}: ${f.message}`),
+        );
+        if (!summary.customer.email) {
+          reasons.push(
+            'HUB-01: the invoice names no recipient e-mail address: put it in the buyer contact e-mail (BT-58) ' +
+              'or the buyer electronic address (BT-49) with scheme "EM"',
+          );
+        }
+      } catch (error) {
+        if (reasons.length === 0)
+          throw ApplicationFailure.nonRetryable(`cannot read invoice ${invoiceId}: ${error}`);
+      }
+
+      await saveVerification(db, invoiceId, { ...report, hub: { policy, reasons, warnings } }, summary);
+      return { accepted: reasons.length === 0, indication: report.indication, summary, reasons, warnings };
+    },
+  };
+}
+
+function signatureReasons(
+  policy: SignaturePolicy,
+  signature: {
+    present: boolean;
+    intact: boolean;
+    level: string;
+    indication: string;
+    checks: { name: string; passed: boolean; detail: string }[];
+  },
+  subIndication: string | undefined,
+): string[] {
+  const failed = signature.checks.filter((c) => !c.passed).map((c) => `${c.name}: ${c.detail}`);
+  const because = failed.length ? ` (${failed.join('; ')})` : subIndication ? ` (${subIndication})` : '';
+  if (!signature.present) {
+    return policy === 'optional'
+      ? []
+      : [`SIG-01: the invoice is not signed; this hub requires a ${policy} signature`];
+  }
+  if (signature.indication === 'TOTAL-FAILED') return [`SIG-02: the signature is not valid${because}`];
+  if (policy === 'intact' && !signature.intact) return [`SIG-03: the signature is not intact${because}`];
+  if ((policy === 'trusted' || policy === 'qualified') && signature.indication !== 'TOTAL-PASSED') {
+    return [`SIG-04: the signature could not be validated as trusted${because}`];
+  }
+  if (policy === 'qualified' && signature.level !== 'qualified') {
+    return [`SIG-05: the signature is ${signature.level}, this hub requires a qualified signature`];
+  }
+  return [];
+}

@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { openDatabase } from '../../embedded/database';
+import { createPool, migrate } from '../../db';
+import { createIssuer } from '../../db/issuers';
+import { isValidEik } from '../../domain/identifiers';
+import { loadConfig } from '../../platform/config';
+
+export function registerIssuerCommands(program: Command): void {
+  const issuer = program.command('issuer').description('manage issuers (companies that deliver invoices)');
+  issuer
+    .command('add')
+    .description('register an issuer and print its id and API key as JSON')
+    .requiredOption('--name <name>', 'legal name')
+    .requiredOption('--eik <eik>', 'EIK/BULSTAT (9 or 13 digits)')
+    .requiredOption('--email <email>', 'where return receipts and rejections go')
+    .action(async (options: { name: string; eik: string; email: string }) => {
+      const eik = options.eik.trim();
+      if (!isValidEik(eik)) {
+        throw new Error(
+          `"${options.eik}" is not a valid EIK: it needs 9 or 13 digits with a correct check digit`,
+        );
+      }
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(options.email))
+        throw new Error(`"${options.email}" is not an e-mail address`);
+      const database = await openDatabase(loadConfig());
+      const db = createPool(database.url, 1);
+      try {
+        await migrate(db);
+        const created = await createIssuer(db, {
+          name: options.name.trim(),
+          eik,
+          email: options.email.trim(),
+        });
+        process.stdout.write(JSON.stringify({ id: created.issuer.id, apiKey: created.apiKey }) + '\n');
+      } finally {
+        await db.end();
+        await database.stop();
+      }
+    });
+}

@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { startHub } from '../../embedded/hub';
+import { PORTAL_DIST } from '../../gateway/app';
+import { startGateway } from '../../gateway/server';
+import { loadConfig } from '../../platform/config';
+import { logger } from '../../platform/logger';
+import { runWorker } from '../../worker/main';
+
+export function registerStartCommands(program: Command): void {
+  program
+    .command('start')
+    .description('start the whole hub (embedded PostgreSQL, Temporal and SMTP unless configured otherwise)')
+    .action(async () => {
+      const config = loadConfig();
+      buildPortalIfMissing();
+      const hub = await startHub(config);
+      const lines = [
+        '',
+        'E-Invoice Hub is running',
+        `  Portal            ${hub.urls.portal}`,
+        `  API               ${hub.urls.api}`,
+        `  API document      ${hub.urls.openapi}`,
+        ...(hub.urls.temporalUi ? [`  Temporal UI       ${hub.urls.temporalUi}`] : []),
+        ...(hub.urls.devMailbox ? [`  Dev mailbox       ${hub.urls.devMailbox}`] : []),
+        `  Data folder       ${config.dataDir}`,
+        ...(hub.demoIssuer
+          ? [
+              '',
+              'Demo issuer (kept in the data folder):',
+              `  id      ${hub.demoIssuer.id}`,
+              `  API key ${hub.demoIssuer.apiKey}`,
+              `  try:    bin/hub submit --api-key ${hub.demoIssuer.apiKey} invoice.xml`,
+            ]
+          : []),
+        '',
+        'Ctrl-C stops everything.',
+        '',
+      ];
+      process.stderr.write(lines.join('\n'));
+      const shutdown = () => {
+        process.stderr.write('\nstopping the hub…\n');
+        void hub.stop();
+      };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+      await hub.stopped;
+      process.stderr.write('hub stopped\n');
+    });
+
+  program
+    .command('worker', { hidden: true })
+    .description('run the invoice lifecycle worker (started by `hub start`)')
+    .action(async () => {
+      await runWorker(loadConfig());
+    });
+
+  program
+    .command('gateway', { hidden: true })
+    .description('run the HTTP gateway (started by `hub start`)')
+    .action(async () => {
+      const gateway = await startGateway(loadConfig(), process.env.DEV_MAIL_DIR || undefined);
+      await new Promise<void>((resolve) => {
+        const stop = () => void gateway.close().then(resolve);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+}
+
+/** A fresh clone has no built portal: build it once before the first start. */
+function buildPortalIfMissing(): void {
+  if (fs.existsSync(path.join(PORTAL_DIST, 'index.html'))) return;
+  logger.info('building the portal (first start)…');
+  const result = spawnSync('npm', ['run', 'build:portal'], {
+    cwd: path.resolve(__dirname, '..', '..'),
+    stdio: 'inherit',
+    env: { ...process.env, NG_CLI_ANALYTICS: 'false' },
+  });
+  if (result.status !== 0) throw new Error('the portal build failed; see above');
+}

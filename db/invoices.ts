@@ -1,0 +1,212 @@
+import type { PoolClient } from 'pg';
+import type { Invoice, InvoiceSummary } from '../domain/invoice/model';
+import type { Db } from './index';
+
+export interface InvoiceRecord {
+  id: string;
+  issuerId: string;
+  number: string;
+  workflowId: string;
+  channel: string;
+  sha256: string;
+  summary: InvoiceSummary;
+  recipientEmail?: string;
+  status: string;
+  verification?: unknown;
+  receivedAt: string;
+  viewedAt?: string;
+}
+
+interface InvoiceRow {
+  id: string;
+  issuer_id: string;
+  number: string;
+  workflow_id: string;
+  channel: string;
+  sha256: string;
+  summary: InvoiceSummary;
+  recipient_email: string | null;
+  status: string;
+  verification: unknown;
+  received_at: Date;
+  viewed_at: Date | null;
+}
+
+const COLUMNS =
+  'id, issuer_id, number, workflow_id, channel, sha256, summary, recipient_email, status, verification, received_at, viewed_at';
+
+const toRecord = (row: InvoiceRow): InvoiceRecord => ({
+  id: row.id,
+  issuerId: row.issuer_id,
+  number: row.number,
+  workflowId: row.workflow_id,
+  channel: row.channel,
+  sha256: row.sha256,
+  summary: row.summary,
+  recipientEmail: row.recipient_email ?? undefined,
+  status: row.status,
+  verification: row.verification ?? undefined,
+  receivedAt: row.received_at.toISOString(),
+  viewedAt: row.viewed_at?.toISOString(),
+});
+
+export interface ReceivedInvoice {
+  id: string;
+  issuerId: string;
+  number: string;
+  workflowId: string;
+  channel: string;
+  idempotencyKey?: string;
+  original: Buffer;
+  sha256: string;
+  summary: InvoiceSummary;
+}
+
+/**
+ * Records a delivered invoice once. A second delivery of the same issuer and number (or idempotency key)
+ * inserts nothing and returns the first record with `created: false`.
+ */
+export async function recordReceivedInvoice(
+  db: Db,
+  invoice: ReceivedInvoice,
+): Promise<{ record: InvoiceRecord; created: boolean }> {
+  const inserted = await db.query<InvoiceRow>(
+    `insert into invoices (id, issuer_id, number, workflow_id, channel, idempotency_key, original, sha256, summary, recipient_email)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     on conflict do nothing
+     returning ${COLUMNS}`,
+    [
+      invoice.id,
+      invoice.issuerId,
+      invoice.number,
+      invoice.workflowId,
+      invoice.channel,
+      invoice.idempotencyKey ?? null,
+      invoice.original,
+      invoice.sha256,
+      invoice.summary,
+      invoice.summary.customer.email?.toLowerCase() ?? null,
+    ],
+  );
+  if (inserted.rows[0]) return { record: toRecord(inserted.rows[0]), created: true };
+  const existing = await db.query<InvoiceRow>(
+    `select ${COLUMNS} from invoices
+      where issuer_id = $1 and (number = $2 or ($3::text is not null and idempotency_key = $3))
+      order by received_at limit 1`,
+    [invoice.issuerId, invoice.number, invoice.idempotencyKey ?? null],
+  );
+  if (!existing.rows[0])
+    throw new Error(`invoice ${invoice.number} conflicts with a record that cannot be found`);
+  return { record: toRecord(existing.rows[0]), created: false };
+}
+
+export async function getInvoice(db: Db | PoolClient, id: string): Promise<InvoiceRecord | undefined> {
+  const { rows } = await db.query<InvoiceRow>(`select ${COLUMNS} from invoices where id = $1`, [id]);
+  return rows[0] && toRecord(rows[0]);
+}
+
+export async function getOriginal(db: Db, id: string): Promise<Buffer | undefined> {
+  const { rows } = await db.query<{ original: Buffer }>('select original from invoices where id = $1', [id]);
+  return rows[0]?.original;
+}
+
+export async function saveVerification(
+  db: Db,
+  id: string,
+  verification: unknown,
+  summary?: InvoiceSummary,
+): Promise<void> {
+  await db.query(
+    `update invoices set verification = $2, summary = coalesce($3, summary),
+            recipient_email = coalesce(lower($3::jsonb -> 'customer' ->> 'email'), recipient_email)
+      where id = $1`,
+    [id, verification, summary ?? null],
+  );
+}
+
+export interface TimelineEntry {
+  at: string;
+  type: string;
+  status: string;
+  detail: Record<string, unknown>;
+}
+
+/** Writes a lifecycle event and the status it leads to; the event key makes a retried write harmless. */
+export async function recordInvoiceEvent(
+  db: Db,
+  invoiceId: string,
+  event: { key: string; type: string; status: string; at: string; detail?: Record<string, unknown> },
+): Promise<void> {
+  await db.query(
+    `with inserted as (
+       insert into invoice_events (invoice_id, event_key, type, at, detail) values ($1, $2, $3, $4, $5)
+       on conflict (invoice_id, event_key) do nothing returning 1)
+     update invoices set status = $6 where id = $1 and exists (select 1 from inserted)`,
+    [
+      invoiceId,
+      event.key,
+      event.type,
+      event.at,
+      { ...(event.detail ?? {}), status: event.status },
+      event.status,
+    ],
+  );
+}
+
+export async function listInvoiceEvents(db: Db, invoiceId: string): Promise<TimelineEntry[]> {
+  const { rows } = await db.query<{ at: Date; type: string; detail: Record<string, unknown> }>(
+    'select at, type, detail from invoice_events where invoice_id = $1 order by at, id',
+    [invoiceId],
+  );
+  return rows.map(({ at, type, detail }) => {
+    const { status, ...rest } = detail;
+    return { at: at.toISOString(), type, status: String(status ?? ''), detail: rest };
+  });
+}
+
+/** The issuer's earlier invoice numbers and dates, for the numbering check (series, gaps, duplicates). */
+export async function issuerNumberingHistory(
+  db: Db,
+  issuerId: string,
+  exceptInvoiceId: string,
+): Promise<{ number: string; issueDate: string }[]> {
+  const { rows } = await db.query<{ number: string; issue_date: string }>(
+    `select number, summary ->> 'issueDate' as issue_date from invoices
+      where issuer_id = $1 and id <> $2 and status <> 'rejected' and status <> 'received'
+      order by number`,
+    [issuerId, exceptInvoiceId],
+  );
+  return rows.map((r) => ({ number: r.number, issueDate: r.issue_date }));
+}
+
+/** Archives the invoice once: original bytes, digest, model, summary and verification report. Never updated. */
+export async function archiveInvoice(
+  db: Db,
+  invoiceId: string,
+  entry: { model: Invoice; summary: InvoiceSummary; report: unknown; retainUntil: string },
+): Promise<{ sha256: string; archivedAt: string; retainUntil: string }> {
+  await db.query(
+    `insert into invoice_archive (invoice_id, sha256, original, model, summary, report, retain_until)
+     select id, sha256, original, $2, $3, $4, $5 from invoices where id = $1
+     on conflict (invoice_id) do nothing`,
+    [invoiceId, entry.model, entry.summary, entry.report, entry.retainUntil],
+  );
+  const { rows } = await db.query<{ sha256: string; archived_at: Date; retain_until: string }>(
+    `select sha256, archived_at, to_char(retain_until, 'YYYY-MM-DD') as retain_until from invoice_archive where invoice_id = $1`,
+    [invoiceId],
+  );
+  if (!rows[0]) throw new Error(`invoice ${invoiceId} does not exist, so it cannot be archived`);
+  return {
+    sha256: rows[0].sha256,
+    archivedAt: rows[0].archived_at.toISOString(),
+    retainUntil: rows[0].retain_until,
+  };
+}
+
+export async function getArchivedModel(db: Db, invoiceId: string): Promise<Invoice | undefined> {
+  const { rows } = await db.query<{ model: Invoice }>(
+    'select model from invoice_archive where invoice_id = $1',
+    [invoiceId],
+  );
+  return rows[0]?.model;
+}

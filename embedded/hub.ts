@@ -1,0 +1,217 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { createPool, migrate } from '../db';
+import { countIssuers, createIssuer } from '../db/issuers';
+import type { HubConfig } from '../platform/config';
+import { logger } from '../platform/logger';
+import { HUB_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { openDatabase } from './database';
+import { startDevMailServer } from './mail-server';
+import { startTemporalDevServer, stopChild } from './temporal';
+
+const PROJECT_ROOT = path.resolve(__dirname, '..');
+const HUB_BIN = path.join(PROJECT_ROOT, 'bin', 'hub');
+
+export interface RunningHub {
+  urls: { portal: string; api: string; openapi: string; temporalUi?: string; devMailbox?: string };
+  demoIssuer?: { id: string; apiKey: string };
+  /** Resolves when the hub has stopped. */
+  stopped: Promise<void>;
+  stop(): Promise<void>;
+  /** The child processes, by role (tests kill the worker to prove nothing is lost). */
+  children: { worker: () => ChildProcess | undefined; gateway: () => ChildProcess | undefined };
+}
+
+/**
+ * `npm start`: everything the hub needs, on embedded defaults unless configured otherwise —
+ * PostgreSQL, the Temporal dev server, an SMTP server, then the worker and the gateway as supervised child processes.
+ */
+export async function startHub(config: HubConfig): Promise<RunningHub> {
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  claimDataDir(config.dataDir);
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err) => logger.warn({ err }, 'stop failed'));
+    fs.rmSync(path.join(config.dataDir, 'hub.pid'), { force: true });
+  };
+  try {
+    const database = await openDatabase(config);
+    stops.push(database.stop);
+
+    let temporalAddress = config.temporalAddress;
+    let temporalUi: string | undefined = config.temporalUiUrl;
+    if (!temporalAddress) {
+      ensureTemporalCli(config);
+      const temporal = await startTemporalDevServer({
+        cli: config.temporalCli,
+        dir: path.join(config.dataDir, 'temporal'),
+        port: Number(process.env.TEMPORAL_PORT ?? 7233),
+        uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
+      });
+      stops.push(temporal.stop);
+      temporalAddress = temporal.address;
+      temporalUi = temporal.uiUrl;
+    } else {
+      await registerSearchAttributes(temporalAddress, config.temporalNamespace);
+    }
+
+    let smtpUrl = config.smtpUrl;
+    let devMailDir: string | undefined;
+    if (!smtpUrl) {
+      devMailDir = path.join(config.dataDir, 'mail');
+      const mail = await startDevMailServer(devMailDir, Number(process.env.SMTP_PORT ?? 2525));
+      stops.push(mail.stop);
+      smtpUrl = mail.url;
+    }
+
+    const db = createPool(database.url, 2);
+    let demoIssuer: { id: string; apiKey: string } | undefined;
+    try {
+      await migrate(db);
+      demoIssuer = await ensureDemoIssuer(db, config);
+    } finally {
+      await db.end();
+    }
+
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATA_DIR: config.dataDir,
+      DATABASE_URL: database.url,
+      TEMPORAL_ADDRESS: temporalAddress,
+      TEMPORAL_UI_URL: temporalUi ?? config.temporalUiUrl,
+      SMTP_URL: smtpUrl,
+      ...(devMailDir ? { DEV_MAIL_DIR: devMailDir } : {}),
+    };
+    let stopping = false;
+    const worker = supervise('worker', env, () => stopping);
+    stops.push(() => worker.stop());
+    const gateway = supervise('gateway', env, () => stopping);
+    stops.push(() => gateway.stop());
+    await gateway.ready;
+
+    let resolveStopped: () => void = () => undefined;
+    const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+    const api = `${config.publicUrl}/api/v1`;
+    return {
+      urls: {
+        portal: `${config.publicUrl}/`,
+        api,
+        openapi: `${api}/openapi.json`,
+        temporalUi: temporalUi,
+        devMailbox: devMailDir ? `${config.publicUrl}/dev/mailbox` : undefined,
+      },
+      demoIssuer,
+      stopped,
+      children: { worker: worker.current, gateway: gateway.current },
+      async stop() {
+        if (stopping) return stopped;
+        stopping = true;
+        await stopAll();
+        resolveStopped();
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** One hub per data folder: a second `npm start` on the same folder would fight over its databases. */
+function claimDataDir(dataDir: string): void {
+  const pidFile = path.join(dataDir, 'hub.pid');
+  try {
+    const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+    if (pid && pid !== process.pid) {
+      process.kill(pid, 0);
+      throw new Error(`another hub (pid ${pid}) is running on ${dataDir}`);
+    }
+  } catch (error) {
+    if (
+      (error as NodeJS.ErrnoException).code !== 'ENOENT' &&
+      (error as NodeJS.ErrnoException).code !== 'ESRCH'
+    )
+      throw error;
+  }
+  fs.writeFileSync(pidFile, String(process.pid));
+}
+
+function ensureTemporalCli(config: HubConfig): void {
+  if (fs.existsSync(config.temporalCli)) return;
+  logger.info('Temporal CLI missing: installing it (npm run temporal:install)');
+  const result = spawnSync('bash', [path.join(PROJECT_ROOT, 'scripts', 'install-temporal.sh')], {
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) throw new Error('could not install the Temporal CLI; see the message above');
+}
+
+async function registerSearchAttributes(address: string, namespace: string): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+    const missing = HUB_SEARCH_ATTRIBUTES.filter((key) => !(key.name in (customAttributes ?? {})));
+    if (missing.length === 0) return;
+    await connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(missing.map((key) => [key.name, 2 /* KEYWORD */])),
+    });
+  } finally {
+    await connection.close();
+  }
+}
+
+const DEMO_ISSUER = { name: 'Demo Issuer EOOD', eik: '123456786', email: 'billing@demo-issuer.example' };
+
+/** On the first run only: an issuer to try the API with. Its key is kept in the data folder to be shown again. */
+async function ensureDemoIssuer(db: ReturnType<typeof createPool>, config: HubConfig) {
+  const file = path.join(config.dataDir, 'demo-issuer.json');
+  if ((await countIssuers(db)) > 0) {
+    return fs.existsSync(file)
+      ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { id: string; apiKey: string })
+      : undefined;
+  }
+  const { issuer, apiKey } = await createIssuer(db, DEMO_ISSUER);
+  const demo = { id: issuer.id, apiKey };
+  fs.writeFileSync(file, JSON.stringify(demo, null, 2), { mode: 0o600 });
+  return demo;
+}
+
+/** Runs `bin/hub <role>` as a child and restarts it if it dies while the hub is not stopping. */
+function supervise(role: 'worker' | 'gateway', env: NodeJS.ProcessEnv, stopping: () => boolean) {
+  let child: ChildProcess | undefined;
+  let readyResolve: () => void = () => undefined;
+  let readyReject: (e: Error) => void = () => undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    readyResolve = resolve;
+    readyReject = reject;
+  });
+  let restarts = 0;
+  const launch = () => {
+    const started = Date.now();
+    child = spawn(process.execPath, [HUB_BIN, role], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout?.on('data', (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      if (chunk.toString().includes(role === 'gateway' ? 'gateway listening' : 'invoice worker running'))
+        readyResolve();
+    });
+    child.once('exit', (code, signal) => {
+      if (stopping()) return;
+      logger.warn({ role, code, signal }, `${role} exited; restarting`);
+      if (Date.now() - started > 60_000) restarts = 0;
+      if (++restarts > 5) {
+        readyReject(new Error(`${role} keeps failing`));
+        return;
+      }
+      setTimeout(launch, 1000 * restarts);
+    });
+  };
+  launch();
+  return {
+    ready,
+    current: () => child,
+    stop: async () => {
+      if (child) await stopChild(child, 30_000);
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import * as OpenApiValidator from 'express-openapi-validator';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db';
+import type { HubConfig } from '../platform/config';
+import { createDevMailRouter } from './dev-mail';
+import { errorHandler, HttpError } from './errors';
+import { createIssuerApi } from './issuer-api';
+import { openApiDocument } from './openapi';
+
+export interface GatewayDeps {
+  db: Db;
+  temporal: Client;
+  config: HubConfig;
+  /** The built-in SMTP server's store; only then is the dev mailbox served. */
+  devMailDir?: string;
+}
+
+export const PORTAL_DIST = path.resolve(__dirname, '..', 'dist', 'portal', 'browser');
+
+/** The gateway: issuer API, portal API, the built portal, and (in embedded mode) the dev mailbox. */
+export function createGatewayApp(deps: GatewayDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  const apiDocument = openApiDocument(deps.config.maxInvoiceBytes);
+
+  app.get('/api/v1/openapi.json', (_req, res) => {
+    res.json(apiDocument);
+  });
+  app.get('/api/v1/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.use(
+    '/api/v1',
+    OpenApiValidator.middleware({
+      apiSpec: structuredClone(apiDocument) as unknown as string,
+      validateRequests: true,
+      validateResponses: false,
+      validateSecurity: false,
+      ignorePaths: /^\/api\/v1\/(portal|openapi\.json|health)/,
+    }),
+  );
+  app.use('/api/v1', createIssuerApi(deps));
+
+  if (deps.devMailDir) app.use('/dev', createDevMailRouter(deps.devMailDir));
+
+  app.use('/api', (req, _res, next) =>
+    next(new HttpError(404, 'NOT_FOUND', `no API at ${req.method} ${req.originalUrl}`)),
+  );
+  servePortal(app);
+  app.use(errorHandler);
+  return app;
+}
+
+/** The built Angular portal, with every unknown page falling back to index.html for client-side routing. */
+function servePortal(app: Express): void {
+  const index = path.join(PORTAL_DIST, 'index.html');
+  app.use(express.static(PORTAL_DIST, { index: false, maxAge: '1h' }));
+  app.get(/^\/(?!api\/|dev\/).*/, (_req, res) => {
+    if (fs.existsSync(index)) res.sendFile(index, { maxAge: 0 });
+    else res.status(503).type('text').send('The portal is not built yet: run "npm run build".');
+  });
+}

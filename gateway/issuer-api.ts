@@ -1,0 +1,107 @@
+import express, { Router, type Request } from 'express';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db';
+import { getInvoice, getOriginal, listInvoiceEvents, type InvoiceRecord } from '../db/invoices';
+import { findIssuerByApiKey, type Issuer } from '../db/issuers';
+import { acceptInvoice } from '../intake';
+import { workflowUiUrl, type HubConfig } from '../platform/config';
+import { HttpError } from './errors';
+
+export interface IssuerApiDeps {
+  db: Db;
+  temporal: Client;
+  config: HubConfig;
+}
+
+/** The issuer API: deliver invoices and follow them. Authenticated by `Authorization: Bearer <API key>`. */
+export function createIssuerApi(deps: IssuerApiDeps): Router {
+  const { db, config } = deps;
+  const router = Router();
+
+  const authenticate = async (req: Request): Promise<Issuer> => {
+    const match = /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '');
+    if (!match)
+      throw new HttpError(401, 'UNAUTHENTICATED', 'send the API key as "Authorization: Bearer <key>"');
+    const issuer = await findIssuerByApiKey(db, match[1]);
+    if (!issuer) throw new HttpError(401, 'UNKNOWN_API_KEY', 'the API key is not known to this hub');
+    return issuer;
+  };
+
+  const links = (record: InvoiceRecord) => ({
+    self: `/api/v1/invoices/${record.id}`,
+    original: `/api/v1/invoices/${record.id}/original`,
+    workflow: workflowUiUrl(config, record.workflowId),
+  });
+
+  const ownInvoice = async (req: Request) => {
+    const issuer = await authenticate(req);
+    const record = await getInvoice(db, String(req.params.id));
+    if (!record || record.issuerId !== issuer.id) {
+      throw new HttpError(404, 'INVOICE_NOT_FOUND', `no invoice ${req.params.id} of yours`);
+    }
+    return record;
+  };
+
+  router.post(
+    '/invoices',
+    express.raw({ type: ['application/xml', 'text/xml'], limit: config.maxInvoiceBytes }),
+    async (req, res) => {
+      const issuer = await authenticate(req);
+      if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
+        throw new HttpError(400, 'EMPTY_BODY', 'the request body must be the invoice XML');
+      }
+      const { invoice, created } = await acceptInvoice(deps, {
+        issuer,
+        bytes: req.body,
+        channel: 'api',
+        idempotencyKey: req.header('idempotency-key') ?? undefined,
+      });
+      res
+        .status(created ? 202 : 200)
+        .location(`/api/v1/invoices/${invoice.id}`)
+        .json({
+          id: invoice.id,
+          number: invoice.number,
+          status: invoice.status,
+          duplicate: !created,
+          links: links(invoice),
+        });
+    },
+  );
+
+  router.get('/invoices/:id', async (req, res) => {
+    const record = await ownInvoice(req);
+    const summary = record.summary;
+    const verification = record.verification as
+      { hub?: { reasons?: string[]; warnings?: string[] } } | undefined;
+    res.json({
+      id: record.id,
+      number: record.number,
+      status: record.status,
+      channel: record.channel,
+      receivedAt: record.receivedAt,
+      viewedAt: record.viewedAt ?? null,
+      document: {
+        syntax: summary.syntax,
+        kind: summary.kind,
+        issueDate: summary.issueDate,
+        dueDate: summary.dueDate ?? null,
+      },
+      parties: { supplier: summary.supplier, customer: summary.customer },
+      totals: { currency: summary.currency, payable: summary.total },
+      sha256: record.sha256,
+      rejectionReasons: record.status === 'rejected' ? (verification?.hub?.reasons ?? []) : [],
+      warnings: verification?.hub?.warnings ?? [],
+      timeline: await listInvoiceEvents(db, record.id),
+      links: links(record),
+    });
+  });
+
+  router.get('/invoices/:id/original', async (req, res) => {
+    const record = await ownInvoice(req);
+    const original = await getOriginal(db, record.id);
+    res.type('application/xml').attachment(`${record.number}.xml`).send(original);
+  });
+
+  return router;
+}

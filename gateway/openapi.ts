@@ -1,0 +1,127 @@
+/**
+ * The OpenAPI 3 description of the issuer API. The gateway validates requests against this very object,
+ * so the document cannot drift from what the server accepts.
+ */
+const error = {
+  description: 'An error a person can act on',
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        required: ['error'],
+        properties: {
+          error: {
+            type: 'object',
+            required: ['code', 'message'],
+            properties: {
+              code: { type: 'string' },
+              message: { type: 'string' },
+              invoiceId: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+  },
+};
+
+const invoiceIdParameter = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', format: 'uuid' },
+};
+
+const accepted = {
+  type: 'object',
+  required: ['id', 'status', 'links'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    number: { type: 'string' },
+    status: { type: 'string' },
+    duplicate: {
+      type: 'boolean',
+      description: 'true when this delivery repeated an earlier one; id is the first',
+    },
+    links: {
+      type: 'object',
+      properties: { self: { type: 'string' }, original: { type: 'string' }, workflow: { type: 'string' } },
+    },
+  },
+};
+
+export function openApiDocument(maxInvoiceBytes: number) {
+  return {
+    openapi: '3.0.3',
+    info: {
+      title: 'E-Invoice Hub API',
+      version: '1.0.0',
+      description:
+        'Issuers deliver signed e-invoices (UBL 2.1 Invoice/CreditNote, UN/CEFACT CII) and follow each one through its lifecycle.',
+    },
+    servers: [{ url: '/api/v1' }],
+    components: {
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'The API key from `hub issuer add`' },
+      },
+    },
+    security: [{ apiKey: [] }],
+    paths: {
+      '/invoices': {
+        post: {
+          operationId: 'submitInvoice',
+          summary: 'Deliver one invoice',
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              schema: { type: 'string', minLength: 1, maxLength: 200 },
+              description: 'Repeating a request with the same key returns the first answer',
+            },
+          ],
+          requestBody: {
+            required: true,
+            description: `The invoice XML, at most ${maxInvoiceBytes} bytes`,
+            content: {
+              'application/xml': { schema: { type: 'string', format: 'binary' } },
+              'text/xml': { schema: { type: 'string', format: 'binary' } },
+            },
+          },
+          responses: {
+            '202': {
+              description: 'Accepted; the lifecycle has started',
+              content: { 'application/json': { schema: accepted } },
+            },
+            '200': {
+              description: 'Already delivered: the answer points at the first delivery',
+              content: { 'application/json': { schema: accepted } },
+            },
+            '400': error,
+            '401': error,
+            '409': error,
+            '413': error,
+            '415': error,
+            '422': error,
+          },
+        },
+      },
+      '/invoices/{id}': {
+        get: {
+          operationId: 'getInvoice',
+          summary: 'Status, parties, totals and timeline of one of your invoices',
+          parameters: [invoiceIdParameter],
+          responses: { '200': { description: 'The invoice' }, '400': error, '401': error, '404': error },
+        },
+      },
+      '/invoices/{id}/original': {
+        get: {
+          operationId: 'getOriginal',
+          summary: 'The bytes you delivered',
+          parameters: [invoiceIdParameter],
+          responses: { '200': { description: 'The original XML' }, '401': error, '404': error },
+        },
+      },
+    },
+  };
+}

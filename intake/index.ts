@@ -1,0 +1,126 @@
+import crypto from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Db } from '../db';
+import { recordReceivedInvoice, type InvoiceRecord } from '../db/invoices';
+import type { Issuer } from '../db/issuers';
+import { parseInvoice, summarizeInvoice } from '../domain/invoice';
+import type { HubConfig } from '../platform/config';
+import { lifecycleWorkflowId, type LifecycleInput } from '../workflows/messages';
+import { InvoiceNumber, IssuerId } from '../workflows/search-attributes';
+
+/**
+ * Intake: the one door every channel (REST API, SFTP, AS2) uses to hand an invoice to the hub.
+ * It refuses what is not an invoice before anything is stored, records the delivery once,
+ * and starts the invoice's lifecycle workflow exactly once.
+ */
+export class IntakeError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    /** The HTTP status an HTTP channel answers with. */
+    readonly httpStatus: number,
+    readonly invoiceId?: string,
+  ) {
+    super(message);
+    this.name = 'IntakeError';
+  }
+}
+
+export interface Delivery {
+  issuer: Issuer;
+  bytes: Buffer;
+  channel: 'api' | 'sftp' | 'as2' | 'cli';
+  idempotencyKey?: string;
+}
+
+export interface IntakeDeps {
+  db: Db;
+  temporal: Client;
+  config: HubConfig;
+}
+
+export interface Accepted {
+  invoice: InvoiceRecord;
+  /** False when this delivery repeated an earlier one: the answer points at the first. */
+  created: boolean;
+}
+
+export async function acceptInvoice(
+  { db, temporal, config }: IntakeDeps,
+  delivery: Delivery,
+): Promise<Accepted> {
+  if (delivery.bytes.length > config.maxInvoiceBytes) {
+    throw new IntakeError(
+      'PAYLOAD_TOO_LARGE',
+      `the invoice has ${delivery.bytes.length} bytes; the limit is ${config.maxInvoiceBytes}`,
+      413,
+    );
+  }
+  const summary = readSummary(delivery.bytes);
+  const sha256 = crypto.createHash('sha256').update(delivery.bytes).digest('hex');
+  const { record, created } = await recordReceivedInvoice(db, {
+    id: crypto.randomUUID(),
+    issuerId: delivery.issuer.id,
+    number: summary.number,
+    workflowId: lifecycleWorkflowId(delivery.issuer.id, summary.number),
+    channel: delivery.channel,
+    idempotencyKey: delivery.idempotencyKey,
+    original: delivery.bytes,
+    sha256,
+    summary,
+  });
+  if (!created && record.sha256 !== sha256) {
+    throw new IntakeError(
+      'NUMBER_ALREADY_USED',
+      `invoice number ${record.number} was already delivered by this issuer with different content (invoice ${record.id}); ` +
+        'a corrected invoice needs a new number, or a credit/debit note',
+      409,
+      record.id,
+    );
+  }
+  // Started on every delivery, so a crash between recording and starting heals on the next delivery.
+  await startLifecycle(temporal, config, record);
+  return { invoice: record, created };
+}
+
+function readSummary(bytes: Buffer) {
+  let summary;
+  try {
+    summary = summarizeInvoice(parseInvoice(bytes));
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? 'NOT_AN_INVOICE';
+    throw new IntakeError(code, (error as Error).message, code === 'TOO_LARGE' ? 413 : 422);
+  }
+  if (!summary.number?.trim()) {
+    throw new IntakeError('MISSING_INVOICE_NUMBER', 'the invoice has no number (BT-1)', 422);
+  }
+  return summary;
+}
+
+export async function startLifecycle(
+  temporal: Client,
+  config: HubConfig,
+  record: InvoiceRecord,
+): Promise<void> {
+  const input: LifecycleInput = {
+    invoiceId: record.id,
+    issuerId: record.issuerId,
+    number: record.number,
+    timings: { reminderDelays: config.reminderDelays },
+  };
+  try {
+    await temporal.workflow.start('invoiceLifecycle', {
+      workflowId: record.workflowId,
+      taskQueue: config.taskQueue,
+      args: [input],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      typedSearchAttributes: [
+        { key: InvoiceNumber, value: record.number },
+        { key: IssuerId, value: record.issuerId },
+      ],
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+}

@@ -1,0 +1,55 @@
+import crypto from 'node:crypto';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Db } from '../db';
+
+export interface OutgoingMail {
+  /** A business key ("notify:<invoiceId>", "receipt:<invoiceId>"): one key, at most one delivery. */
+  idempotencyKey: string;
+  kind: string;
+  invoiceId?: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<{ messageId: string; alreadySent: boolean }>;
+  close(): void;
+}
+
+/**
+ * The one way the hub sends e-mail. Every message is claimed in `sent_mail` before it goes out and marked sent after,
+ * so a retried activity skips what was delivered. A crash between the SMTP hand-over and the mark re-sends with the
+ * same Message-ID, which receiving systems treat as the same message.
+ */
+export function createMailer(db: Db, smtpUrl: string, from: string): Mailer {
+  const transport: Transporter = nodemailer.createTransport(smtpUrl, { from });
+  return {
+    async send(mail) {
+      const messageId = `<${crypto.createHash('sha256').update(mail.idempotencyKey).digest('hex').slice(0, 32)}@einvoice-hub>`;
+      await db.query(
+        `insert into sent_mail (idempotency_key, invoice_id, recipient, kind, message_id, state)
+         values ($1, $2, $3, $4, $5, 'sending') on conflict (idempotency_key) do nothing`,
+        [mail.idempotencyKey, mail.invoiceId ?? null, mail.to, mail.kind, messageId],
+      );
+      const { rows } = await db.query<{ state: string }>(
+        'select state from sent_mail where idempotency_key = $1',
+        [mail.idempotencyKey],
+      );
+      if (rows[0]?.state === 'sent') return { messageId, alreadySent: true };
+      await transport.sendMail({
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        messageId,
+      });
+      await db.query(`update sent_mail set state = 'sent', sent_at = now() where idempotency_key = $1`, [
+        mail.idempotencyKey,
+      ]);
+      return { messageId, alreadySent: false };
+    },
+    close: () => transport.close(),
+  };
+}

@@ -1,0 +1,2 @@
+/** The workflow bundle's entry point: every workflow type the hub's worker runs. */
+export { invoiceLifecycle } from './invoice-lifecycle';

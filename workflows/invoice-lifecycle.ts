@@ -1,0 +1,275 @@
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { InvoiceActivities } from '../activities';
+import { fromCents, isAmount, toCents } from '../domain/money';
+import {
+  cancelInvoiceUpdate,
+  openDisputeUpdate,
+  recordPaymentUpdate,
+  recordViewSignal,
+  resolveDisputeUpdate,
+  respondToDisputeUpdate,
+  statusQuery,
+  type Dispute,
+  type LifecycleInput,
+  type LifecycleState,
+  type LifecycleStatus,
+} from './messages';
+import { InvoiceNumber, InvoiceStatus, IssuerId, RecipientEmail } from './search-attributes';
+
+const work = proxyActivities<InvoiceActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: ['InvoiceRejected'],
+  },
+});
+
+/**
+ * One invoice's life: received → verified → archived → notified → awaiting view → viewed,
+ * open for disputes and payments until paid in full or cancelled. A failed verification ends in `rejected`.
+ */
+export async function invoiceLifecycle(
+  input: LifecycleInput,
+  carried?: LifecycleState,
+): Promise<LifecycleState> {
+  const state: LifecycleState = carried ?? {
+    invoiceId: input.invoiceId,
+    number: input.number,
+    status: 'received',
+    remindersSent: 0,
+    disputes: [],
+    payments: [],
+    amountPaid: '0.00',
+    timeline: [],
+  };
+  let viewReceiptPending = false;
+
+  const advance = async (status: LifecycleStatus, type: string, detail?: Record<string, unknown>) => {
+    state.status = status;
+    const event = { at: new Date().toISOString(), type, detail };
+    state.timeline.push(event);
+    upsertSearchAttributes({ [InvoiceStatus.name]: [status] });
+    await work.recordEvent(input.invoiceId, { key: `${state.timeline.length}:${type}`, status, ...event });
+  };
+  const note = async (type: string, detail?: Record<string, unknown>) => advance(state.status, type, detail);
+
+  setHandler(statusQuery, () => state);
+
+  setHandler(recordViewSignal, (receipt) => {
+    if (state.viewedAt) return; // only the first authenticated view is the receipt; the portal logs every view
+    state.viewedAt = receipt.viewedAt;
+    viewReceiptPending = true;
+  });
+
+  setHandler(
+    openDisputeUpdate,
+    async (request) => {
+      const dispute: Dispute = {
+        id: request.disputeId,
+        status: 'open',
+        reason: request.reason,
+        openedBy: request.openedBy,
+        openedAt: new Date().toISOString(),
+        messages: [],
+      };
+      state.disputes.push(dispute);
+      await advance('disputed', 'dispute opened', { disputeId: dispute.id, reason: dispute.reason });
+      return dispute;
+    },
+    {
+      validator: (request) => {
+        requireOpenForBusiness(state);
+        if (!request.reason?.trim()) throw new Error('a dispute needs a reason');
+        if (state.disputes.some((d) => d.id === request.disputeId))
+          throw new Error(`dispute ${request.disputeId} exists`);
+        if (state.disputes.some((d) => d.status === 'open'))
+          throw new Error('a dispute is already open on this invoice');
+      },
+    },
+  );
+
+  setHandler(
+    respondToDisputeUpdate,
+    async (response) => {
+      const dispute = openDispute(state, response.disputeId);
+      dispute.messages.push({ at: new Date().toISOString(), author: response.author, text: response.text });
+      await note('dispute message', { disputeId: dispute.id, author: response.author });
+      return dispute;
+    },
+    {
+      validator: (response) => {
+        openDispute(state, response.disputeId);
+        if (!response.text?.trim()) throw new Error('a response needs text');
+      },
+    },
+  );
+
+  setHandler(
+    resolveDisputeUpdate,
+    async (decision) => {
+      const dispute = openDispute(state, decision.disputeId);
+      dispute.status = 'resolved';
+      const { outcome, note: decisionNote, creditNoteNumber } = decision;
+      dispute.decision = { at: new Date().toISOString(), outcome, note: decisionNote, creditNoteNumber };
+      await advance(state.viewedAt ? 'viewed' : 'awaiting view', 'dispute resolved', {
+        disputeId: dispute.id,
+        outcome: decision.outcome,
+        creditNoteNumber: decision.creditNoteNumber,
+      });
+      return dispute;
+    },
+    {
+      validator: (decision) => {
+        openDispute(state, decision.disputeId);
+        if (decision.outcome !== 'upheld' && decision.outcome !== 'rejected') {
+          throw new Error('outcome must be "upheld" or "rejected"');
+        }
+      },
+    },
+  );
+
+  setHandler(
+    recordPaymentUpdate,
+    async (payment) => {
+      state.payments.push(payment);
+      state.amountPaid = fromCents(toCents(state.amountPaid) + toCents(payment.amount));
+      state.outstanding = state.summary
+        ? fromCents(toCents(state.summary.total) - toCents(state.amountPaid))
+        : undefined;
+      await note('payment recorded', {
+        paymentId: payment.paymentId,
+        amount: payment.amount,
+        currency: payment.currency,
+      });
+      return state;
+    },
+    {
+      validator: (payment) => {
+        requireOpenForBusiness(state);
+        if (!isAmount(payment.amount) || toCents(payment.amount) <= 0n) {
+          throw new Error(`payment amount must be a positive decimal, got "${payment.amount}"`);
+        }
+        if (state.summary && payment.currency !== state.summary.currency) {
+          throw new Error(
+            `payment currency ${payment.currency} differs from the invoice currency ${state.summary.currency}`,
+          );
+        }
+        if (state.payments.some((p) => p.paymentId === payment.paymentId)) {
+          throw new Error(`payment ${payment.paymentId} is already recorded`);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    cancelInvoiceUpdate,
+    async (request) => {
+      await advance('cancelled', 'cancelled', { reason: request.reason, by: request.requestedBy });
+      return state;
+    },
+    {
+      validator: (request) => {
+        requireOpenForBusiness(state);
+        if (!request.reason?.trim()) throw new Error('a cancellation needs a reason');
+      },
+    },
+  );
+
+  if (!carried) {
+    upsertSearchAttributes({ [InvoiceNumber.name]: [input.number], [IssuerId.name]: [input.issuerId] });
+    await advance('received', 'received');
+
+    const verification = await work.verifyInvoice(input.invoiceId);
+    state.summary = verification.summary;
+    state.outstanding = verification.summary?.total;
+    if (!verification.accepted) {
+      state.rejectionReasons = verification.reasons;
+      await advance('rejected', 'rejected', {
+        reasons: verification.reasons,
+        indication: verification.indication,
+      });
+      await work.notifyIssuerOfRejection(input.invoiceId, verification.reasons);
+      return state;
+    }
+    if (verification.summary?.customer.email) {
+      upsertSearchAttributes({ [RecipientEmail.name]: [verification.summary.customer.email.toLowerCase()] });
+    }
+    await advance('verified', 'verified', {
+      indication: verification.indication,
+      warnings: verification.warnings,
+    });
+
+    const archived = await work.archiveInvoice(input.invoiceId);
+    await advance('archived', 'archived', { sha256: archived.sha256, retainUntil: archived.retainUntil });
+
+    const notified = await work.notifyRecipient(input.invoiceId);
+    await advance('notified', 'recipient notified', {
+      to: notified.recipient,
+      invitation: notified.invitation,
+    });
+    if (!isSettled(state)) await advance('awaiting view', 'awaiting view');
+  }
+
+  // Reminders until the first view, unless the invoice is settled first.
+  while (!state.viewedAt && state.remindersSent < input.timings.reminderDelays.length && !isSettled(state)) {
+    const viewedOrSettled = await condition(
+      () => viewReceiptPending || isSettled(state),
+      input.timings.reminderDelays[state.remindersSent],
+    );
+    if (viewedOrSettled) break;
+    state.remindersSent += 1;
+    await work.remindRecipient(input.invoiceId, state.remindersSent);
+    await note('reminder sent', { reminder: state.remindersSent });
+  }
+
+  // Open for disputes and payments until paid in full or cancelled.
+  for (;;) {
+    await condition(() => viewReceiptPending || isSettled(state) || workflowInfo().continueAsNewSuggested);
+    if (viewReceiptPending) {
+      viewReceiptPending = false;
+      await work.sendViewReceipt(input.invoiceId, state.viewedAt as string);
+      await advance(state.status === 'disputed' ? 'disputed' : 'viewed', 'viewed by recipient', {
+        at: state.viewedAt,
+      });
+      continue;
+    }
+    if (isSettled(state)) break;
+    await condition(() => allHandlersFinished());
+    await continueAsNew<typeof invoiceLifecycle>(input, state);
+  }
+  if (state.status !== 'cancelled') await advance('paid', 'paid in full', { amountPaid: state.amountPaid });
+  return state;
+}
+
+function isSettled(state: LifecycleState): boolean {
+  if (state.status === 'cancelled') return true;
+  return (
+    state.summary !== undefined &&
+    state.payments.length > 0 &&
+    toCents(state.amountPaid) >= toCents(state.summary.total)
+  );
+}
+
+function requireOpenForBusiness(state: LifecycleState): void {
+  if (state.status === 'rejected' || state.status === 'cancelled' || state.status === 'paid') {
+    throw new Error(`the invoice is ${state.status}`);
+  }
+  if (!state.summary) throw new Error('the invoice has not been verified yet');
+}
+
+function openDispute(state: LifecycleState, disputeId: string): Dispute {
+  const dispute = state.disputes.find((d) => d.id === disputeId);
+  if (!dispute) throw new Error(`no dispute ${disputeId}`);
+  if (dispute.status !== 'open') throw new Error(`dispute ${disputeId} is already resolved`);
+  return dispute;
+}
