@@ -212,7 +212,8 @@ function partyView(role: string, party: Party): PartyView {
   return {
     role,
     name: party.name ?? party.tradingName ?? '—',
-    tradingName: party.name && present(party.tradingName) ? party.tradingName : null,
+    tradingName:
+      party.name && present(party.tradingName) && party.tradingName !== party.name ? party.tradingName : null,
     addressLines: addressLines(party.address),
     identifiers,
     contact,

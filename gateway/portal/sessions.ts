@@ -1,0 +1,69 @@
+import crypto from 'node:crypto';
+import type { CookieOptions, Request, Response } from 'express';
+import type { Db } from '../../db';
+import { tokenDigest } from '../../db/recipients';
+import { HttpError } from '../errors';
+
+/**
+ * Portal sessions: a random 32-byte token in an HttpOnly cookie; the database keeps only its SHA-256 digest,
+ * so a leaked table cannot be replayed as sessions.
+ */
+export const SESSION_COOKIE = 'hub_session';
+const SESSION_HOURS = 12;
+
+export interface SignedInRecipient {
+  id: string;
+  email: string;
+}
+
+function cookieOptions(req: Request): CookieOptions {
+  // Secure only over TLS, so the plain-HTTP development server still works; SameSite=Lax keeps other sites'
+  // POSTs from carrying the cookie (the CSRF defence) while links from e-mails still arrive logged in.
+  return { httpOnly: true, sameSite: 'lax', path: '/', secure: req.secure };
+}
+
+export async function startSession(db: Db, req: Request, res: Response, recipientId: string): Promise<void> {
+  await endSession(db, req, res);
+  const token = crypto.randomBytes(32).toString('base64url');
+  await db.query(
+    `insert into portal_sessions (token_sha256, recipient_id, expires_at)
+     values ($1, $2, now() + make_interval(hours => $3))`,
+    [tokenDigest(token), recipientId, SESSION_HOURS],
+  );
+  res.cookie(SESSION_COOKIE, token, { ...cookieOptions(req), maxAge: SESSION_HOURS * 3600 * 1000 });
+}
+
+export async function endSession(db: Db, req: Request, res: Response): Promise<void> {
+  const token = sessionToken(req);
+  if (!token) return;
+  await db.query('delete from portal_sessions where token_sha256 = $1', [tokenDigest(token)]);
+  res.clearCookie(SESSION_COOKIE, cookieOptions(req));
+}
+
+/** The recipient whose live session the request carries, if any. */
+export async function signedInRecipient(db: Db, req: Request): Promise<SignedInRecipient | undefined> {
+  const token = sessionToken(req);
+  if (!token) return undefined;
+  const { rows } = await db.query<SignedInRecipient>(
+    `with session as (
+       update portal_sessions set last_seen_at = now()
+        where token_sha256 = $1 and expires_at > now()
+        returning recipient_id)
+     select r.id, r.email from session s join recipients r on r.id = s.recipient_id`,
+    [tokenDigest(token)],
+  );
+  return rows[0];
+}
+
+export async function requireRecipient(db: Db, req: Request): Promise<SignedInRecipient> {
+  const recipient = await signedInRecipient(db, req);
+  if (!recipient) throw new HttpError(401, 'NOT_AUTHENTICATED', 'log in to the portal first');
+  return recipient;
+}
+
+function sessionToken(req: Request): string | undefined {
+  const cookies: unknown = req.cookies;
+  if (typeof cookies !== 'object' || cookies === null) return undefined;
+  const token: unknown = (cookies as Record<string, unknown>)[SESSION_COOKIE];
+  return typeof token === 'string' && token.length > 0 ? token : undefined;
+}
