@@ -9,6 +9,7 @@ import { createDevMailRouter } from './dev-mail';
 import { errorHandler, HttpError } from './errors';
 import { createIssuerApi } from './issuer-api';
 import { openApiDocument } from './openapi';
+import { createPortalRouter, PORTAL_API_BASE } from './portal';
 
 export interface GatewayDeps {
   db: Db;
@@ -43,6 +44,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
       ignorePaths: /^\/api\/v1\/(portal|openapi\.json|health)/,
     }),
   );
+  app.use(PORTAL_API_BASE, createPortalRouter(deps));
   app.use('/api/v1', createIssuerApi(deps));
 
   if (deps.devMailDir) app.use('/dev', createDevMailRouter(deps.devMailDir));
