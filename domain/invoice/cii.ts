@@ -160,6 +160,11 @@ function invoiceLine(element: Element): InvoiceLine {
     ),
     grossPrice: cii.text(agreement, 'ram:GrossPriceProductTradePrice/ram:ChargeAmount'),
     priceBaseQuantity: cii.text(agreement, 'ram:NetPriceProductTradePrice/ram:BasisQuantity'),
+    priceBaseQuantityUnitCode: cii.attribute(
+      agreement,
+      'ram:NetPriceProductTradePrice/ram:BasisQuantity',
+      'unitCode',
+    ),
     vatCategoryCode: cii.text(settlement, 'ram:ApplicableTradeTax/ram:CategoryCode'),
     vatRate: cii.text(settlement, 'ram:ApplicableTradeTax/ram:RateApplicablePercent'),
     itemName: cii.text(product, 'ram:Name') ?? '',
@@ -171,12 +176,10 @@ function invoiceLine(element: Element): InvoiceLine {
       .all(product, 'ram:DesignatedProductClassification/ram:ClassCode')
       .map((code) => ({ value: textOf(code), scheme: attributeOf(code, 'listID') })),
     originCountry: cii.text(product, 'ram:OriginTradeCountry/ram:ID'),
-    attributes: cii
-      .all(product, 'ram:ApplicableProductCharacteristic')
-      .map((characteristic) => ({
-        name: cii.text(characteristic, 'ram:Description'),
-        value: cii.text(characteristic, 'ram:Value'),
-      })),
+    attributes: cii.all(product, 'ram:ApplicableProductCharacteristic').map((characteristic) => ({
+      name: cii.text(characteristic, 'ram:Description'),
+      value: cii.text(characteristic, 'ram:Value'),
+    })),
   };
 }
 

@@ -103,6 +103,7 @@ export interface InvoiceLine {
   priceDiscount?: string; // BT-147
   grossPrice?: string; // BT-148
   priceBaseQuantity?: string; // BT-149
+  priceBaseQuantityUnitCode?: string; // BT-150
   vatCategoryCode?: string; // BT-151
   vatRate?: string; // BT-152
   itemName: string; // BT-153

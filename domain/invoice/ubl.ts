@@ -4,7 +4,7 @@
  * exactly what is absent; nothing is defaulted or guessed.
  */
 import type { Element } from '@xmldom/xmldom';
-import { XmlReader, attributeOf, textOf } from './dom';
+import { XmlReader, attributeOf, childElements, textOf } from './dom';
 import type {
   AllowanceCharge,
   DocumentKind,
@@ -108,8 +108,11 @@ function vatBreakdown(subtotal: Element): VatBreakdown {
   };
 }
 
-function invoiceLine(element: Element, kind: DocumentKind): InvoiceLine {
-  const quantity = ubl.one(element, kind === 'CreditNote' ? 'cbc:CreditedQuantity' : 'cbc:InvoicedQuantity');
+function invoiceLine(element: Element): InvoiceLine {
+  const quantity = ubl.one(
+    element,
+    element.localName === 'CreditNoteLine' ? 'cbc:CreditedQuantity' : 'cbc:InvoicedQuantity',
+  );
   const period = ubl.one(element, 'cac:InvoicePeriod');
   const priceDiscount = ubl.one(element, 'cac:Price/cac:AllowanceCharge');
   const category = ubl.one(element, 'cac:Item/cac:ClassifiedTaxCategory');
@@ -135,6 +138,7 @@ function invoiceLine(element: Element, kind: DocumentKind): InvoiceLine {
     priceDiscount: ubl.text(priceDiscount, 'cbc:Amount'),
     grossPrice: ubl.text(priceDiscount, 'cbc:BaseAmount'),
     priceBaseQuantity: ubl.text(element, 'cac:Price/cbc:BaseQuantity'),
+    priceBaseQuantityUnitCode: ubl.attribute(element, 'cac:Price/cbc:BaseQuantity', 'unitCode'),
     vatCategoryCode: ubl.text(category, 'cbc:ID'),
     vatRate: ubl.text(category, 'cbc:Percent'),
     itemName: ubl.text(element, 'cac:Item/cbc:Name') ?? '',
@@ -226,7 +230,6 @@ export function readUbl(root: Element, kind: DocumentKind): Invoice {
   const projectReference =
     ubl.text(root, 'cac:ProjectReference/cbc:ID') ??
     documents.find((document) => kind === 'CreditNote' && document.typeCode === '50')?.id;
-  const lineElementName = kind === 'CreditNote' ? 'cac:CreditNoteLine' : 'cac:InvoiceLine';
 
   return {
     syntax: 'UBL',
@@ -252,12 +255,11 @@ export function readUbl(root: Element, kind: DocumentKind): Invoice {
     tenderReference: ubl.text(root, 'cac:OriginatorDocumentReference/cbc:ID'),
     invoicedObject: invoicedObject ? { value: invoicedObject.id, scheme: invoicedObject.scheme } : undefined,
     buyerAccountingReference: ubl.text(root, 'cbc:AccountingCost'),
-    precedingInvoices: ubl
-      .all(root, 'cac:BillingReference/cac:InvoiceDocumentReference')
-      .map((reference) => ({
-        number: ubl.text(reference, 'cbc:ID') ?? '',
-        issueDate: ubl.text(reference, 'cbc:IssueDate'),
-      })),
+    // A BillingReference without an InvoiceDocumentReference still counts, so BR-55 can say the number is missing.
+    precedingInvoices: ubl.all(root, 'cac:BillingReference').map((billing) => ({
+      number: ubl.text(billing, 'cac:InvoiceDocumentReference/cbc:ID') ?? '',
+      issueDate: ubl.text(billing, 'cac:InvoiceDocumentReference/cbc:IssueDate'),
+    })),
     seller: party(ubl.one(root, 'cac:AccountingSupplierParty/cac:Party'), true),
     buyer: party(ubl.one(root, 'cac:AccountingCustomerParty/cac:Party'), true),
     payee: payee ? party(payee, false) : undefined,
@@ -294,10 +296,22 @@ export function readUbl(root: Element, kind: DocumentKind): Invoice {
     },
     vatAmounts,
     vatBreakdown: ubl.all(root, 'cac:TaxTotal/cac:TaxSubtotal').map(vatBreakdown),
-    lines: ubl.all(root, lineElementName).map((line) => invoiceLine(line, kind)),
+    lines: lineElements(root).map(invoiceLine),
     supportingDocuments: documents,
-    syntaxFindings: ublSyntaxFindings(root, kind),
+    syntaxFindings: [
+      ...ublSyntaxFindings(root, kind),
+      ...(/peppol/i.test(ubl.text(root, 'cbc:CustomizationID') ?? '')
+        ? peppolSyntaxFindings(root, kind)
+        : []),
+    ],
   };
+}
+
+/** Lines in document order; a line of the other document kind is read too (and reported by ublSyntaxFindings). */
+function lineElements(root: Element): Element[] {
+  return childElements(root, UBL_NAMESPACES.cac, '*').filter(
+    (element) => element.localName === 'InvoiceLine' || element.localName === 'CreditNoteLine',
+  );
 }
 
 /** UBL syntax rules (UBL-SR-*) that the semantic model cannot express: repetitions the binding forbids. */
@@ -373,6 +387,18 @@ function ublSyntaxFindings(root: Element, kind: DocumentKind): Finding[] {
     }
   }
 
+  const wrongLine = kind === 'CreditNote' ? 'InvoiceLine' : 'CreditNoteLine';
+  const rightLine = kind === 'CreditNote' ? 'CreditNoteLine' : 'InvoiceLine';
+  const wrongLines = lineElements(root).filter((line) => line.localName === wrongLine).length;
+  if (wrongLines > 0) {
+    fatal(
+      'UBL-SCHEMA',
+      `${rootPath}/cac:${wrongLine}`,
+      `A UBL ${kind} must use cac:${rightLine} for its lines; found ${wrongLines} cac:${wrongLine}. Rename the element.`,
+      `UBL ${kind} трябва да използва cac:${rightLine} за редовете си; намерени ${wrongLines} cac:${wrongLine}. Преименувайте елемента.`,
+    );
+  }
+
   const sellerTaxSchemes = ubl.count(root, 'cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme');
   if (sellerTaxSchemes > 2) {
     fatal(
@@ -419,5 +445,72 @@ function ublSyntaxFindings(root: Element, kind: DocumentKind): Finding[] {
       `Всички начини на плащане трябва да имат един и същ код на вид плащане (BT-81); намерени: ${meansCodes.map((code) => `"${code}"`).join(', ')}.`,
     );
   }
+  return findings;
+}
+
+/** Peppol BIS 3 rules that look at the XML itself rather than at business terms (R008, R043, R044, R101). */
+function peppolSyntaxFindings(root: Element, kind: DocumentKind): Finding[] {
+  const findings: Finding[] = [];
+  const emptyElements: string[] = [];
+  const walk = (element: Element, path: string): void => {
+    let hasChild = false;
+    const counts = new Map<string, number>();
+    for (let node = element.firstChild; node; node = node.nextSibling) {
+      if (node.nodeType !== 1) continue;
+      hasChild = true;
+      const child = node as Element;
+      const index = (counts.get(child.nodeName) ?? 0) + 1;
+      counts.set(child.nodeName, index);
+      walk(child, `${path}/${child.nodeName}[${index}]`);
+    }
+    if (!hasChild && (element.textContent ?? '').trim() === '') emptyElements.push(path);
+  };
+  walk(root, `/${kind}`);
+  for (const path of emptyElements.slice(0, 20)) {
+    findings.push({
+      ruleId: 'PEPPOL-EN16931-R008',
+      severity: 'fatal',
+      path,
+      message: `The element ${path} is empty; Peppol documents must not contain empty elements — fill it or remove it.`,
+      messageBg: `Елементът ${path} е празен; документите по Peppol не трябва да съдържат празни елементи — попълнете го или го премахнете.`,
+    });
+  }
+  ubl.all(root, 'cac:AllowanceCharge/cbc:ChargeIndicator').forEach((indicator, index) => {
+    const value = textOf(indicator);
+    if (value !== 'true' && value !== 'false') {
+      findings.push({
+        ruleId: 'PEPPOL-EN16931-R043',
+        severity: 'fatal',
+        path: `/${kind}/cac:AllowanceCharge[${index + 1}]/cbc:ChargeIndicator`,
+        message: `The charge indicator must be exactly "true" or "false"; found "${value}".`,
+        messageBg: `Индикаторът за надбавка трябва да е точно "true" или "false"; намерено "${value}".`,
+      });
+    }
+  });
+  const lineName = kind === 'CreditNote' ? 'cac:CreditNoteLine' : 'cac:InvoiceLine';
+  ubl.all(root, lineName).forEach((line, index) => {
+    const indicator = ubl.text(line, 'cac:Price/cac:AllowanceCharge/cbc:ChargeIndicator');
+    if (indicator !== undefined && indicator !== 'false') {
+      findings.push({
+        ruleId: 'PEPPOL-EN16931-R044',
+        severity: 'fatal',
+        path: `/${kind}/${lineName}[${index + 1}]/cac:Price/cac:AllowanceCharge/cbc:ChargeIndicator`,
+        message: `Line ${index + 1} has a charge on price level (ChargeIndicator "${indicator}"); Peppol allows only a price discount ("false").`,
+        messageBg: `Ред ${index + 1} има надбавка към цената (ChargeIndicator "${indicator}"); Peppol допуска само отстъпка от цената ("false").`,
+      });
+    }
+    ubl.all(line, 'cac:DocumentReference').forEach((reference, referenceIndex) => {
+      const typeCode = ubl.text(reference, 'cbc:DocumentTypeCode');
+      if (typeCode !== '130') {
+        findings.push({
+          ruleId: 'PEPPOL-EN16931-R101',
+          severity: 'fatal',
+          path: `/${kind}/${lineName}[${index + 1}]/cac:DocumentReference[${referenceIndex + 1}]`,
+          message: `A document reference on line ${index + 1} may only carry the invoice line object identifier (BT-128) with document type code 130; found type code ${typeCode === undefined ? 'none' : `"${typeCode}"`}.`,
+          messageBg: `Препратка към документ на ред ${index + 1} може да съдържа само идентификатор на обект (BT-128) с код на вид документ 130; намерен код ${typeCode === undefined ? 'няма' : `"${typeCode}"`}.`,
+        });
+      }
+    });
+  });
   return findings;
 }

@@ -1,0 +1,29 @@
+/**
+ * Validation of an invoice against EN 16931, Peppol BIS 3 (when the CustomizationID names Peppol) and Bulgarian
+ * law (when the seller is Bulgarian). Pure functions over the model: no I/O, no clock.
+ */
+import type { Finding, Invoice } from '../invoice/model';
+import { checkBulgarianRules, isBulgarianSeller } from './bulgarian';
+import { RuleContext } from './context';
+import { checkCoreRules } from './en16931';
+import { checkPeppolRules, isPeppol } from './peppol';
+import { checkVatCategoryRules } from './vat-categories';
+
+export type { Finding } from '../invoice/model';
+export { checkNumbering, type IssuedInvoice } from './numbering';
+export { isBulgarianSeller } from './bulgarian';
+export { isPeppol } from './peppol';
+
+/** Every finding for the invoice, fatal ones first, each with an XPath and English and Bulgarian text. */
+export function validateInvoice(invoice: Invoice): Finding[] {
+  const context = new RuleContext(invoice);
+  context.findings.push(...(invoice.syntaxFindings ?? []));
+  checkCoreRules(context);
+  checkVatCategoryRules(context);
+  if (isPeppol(invoice.customizationId)) checkPeppolRules(context);
+  if (isBulgarianSeller(invoice)) checkBulgarianRules(context);
+  return [
+    ...context.findings.filter((finding) => finding.severity === 'fatal'),
+    ...context.findings.filter((finding) => finding.severity === 'warning'),
+  ];
+}

@@ -1,0 +1,70 @@
+/** Reading the interop corpus: where it is, and the CEN unit-test sets (testSet/test fragments). */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { XMLSerializer } from '@xmldom/xmldom';
+import type { Element } from '@xmldom/xmldom';
+import { parseXml } from '../../domain/xml';
+
+export const corpusDir = path.resolve(__dirname, '../..', process.env.INTEROP_CORPUS ?? '../shared/corpus');
+export const corpusPresent = fs.existsSync(path.join(corpusDir, 'en16931'));
+
+export function corpusFiles(folder: string): string[] {
+  const dir = path.join(corpusDir, 'en16931', folder);
+  return fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((name) => /\.xml$/i.test(name))
+        .map((name) => path.join(dir, name))
+    : [];
+}
+
+export interface UnitCase {
+  file: string;
+  index: number;
+  scope: string;
+  expected: 'success' | 'error' | 'warning';
+  rule: string;
+  description: string;
+  /** The CreditNote/Invoice fragment as its own XML document. */
+  xml: string;
+}
+
+const VEFA = 'http://difi.no/xsd/vefa/validator/1.0';
+
+function childrenOf(element: Element, namespace: string | null, localName: string): Element[] {
+  const found: Element[] = [];
+  for (let node = element.firstChild; node; node = node.nextSibling) {
+    if (
+      node.nodeType === 1 &&
+      (node as Element).localName === localName &&
+      (namespace === null || (node as Element).namespaceURI === namespace)
+    )
+      found.push(node as Element);
+  }
+  return found;
+}
+
+export function unitCases(file: string): UnitCase[] {
+  const document = parseXml(fs.readFileSync(file));
+  const root = document.documentElement as unknown as Element;
+  const scope = (childrenOf(childrenOf(root, VEFA, 'assert')[0], VEFA, 'scope')[0]?.textContent ?? '').trim();
+  const serializer = new XMLSerializer();
+  return childrenOf(root, VEFA, 'test').map((test, index) => {
+    const assertion = childrenOf(test, VEFA, 'assert')[0];
+    const success = childrenOf(assertion, VEFA, 'success')[0];
+    const warning = childrenOf(assertion, VEFA, 'warning')[0];
+    const error = childrenOf(assertion, VEFA, 'error')[0] ?? warning;
+    const fragment = [...childrenOf(test, null, 'CreditNote'), ...childrenOf(test, null, 'Invoice')][0];
+    return {
+      file: path.basename(file),
+      index: index + 1,
+      scope,
+      expected: success ? 'success' : warning ? 'warning' : 'error',
+      rule: ((success ?? error)?.textContent ?? '').trim(),
+      description: (childrenOf(assertion, VEFA, 'description')[0]?.textContent ?? '')
+        .replace(/\s+/g, ' ')
+        .trim(),
+      xml: serializer.serializeToString(fragment),
+    };
+  });
+}
