@@ -1,9 +1,28 @@
-/** Jest runs the back-end specifications; TypeScript is compiled by SWC (types are checked by `npm run lint`). */
+/**
+ * Jest runs the back-end specifications; TypeScript is compiled by SWC (types are checked by `npm run lint`).
+ * "unit" needs no server; "integration" gets real PostgreSQL, Temporal and SMTP servers from test/support/services.ts.
+ */
+const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
+const INTEGRATION = ['integration', 'e2e', 'portal'];
+
 module.exports = {
-  testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
-  testTimeout: 60000,
+  testTimeout: 120000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: INTEGRATION.map((dir) => `<rootDir>/test/${dir}/`),
+    },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      transform,
+      testMatch: INTEGRATION.map((dir) => `<rootDir>/test/${dir}/**/*.test.ts`),
+      globalSetup: '<rootDir>/test/support/services.ts',
+      globalTeardown: '<rootDir>/test/support/teardown.ts',
+    },
+  ],
 };

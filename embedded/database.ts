@@ -3,8 +3,6 @@ import path from 'node:path';
 import type { HubConfig } from '../platform/config';
 import { startEmbeddedPostgres } from './postgres';
 
-export const EMBEDDED_PG_PORT = 5433;
-
 export function embeddedPostgresDir(config: HubConfig): string {
   return path.join(config.dataDir, 'postgres');
 }
@@ -17,7 +15,7 @@ export async function openDatabase(config: HubConfig): Promise<{ url: string; st
   if (config.databaseUrl) return { url: config.databaseUrl, stop: async () => undefined };
   const running = runningEmbeddedPort(embeddedPostgresDir(config));
   if (running) return { url: embeddedUrl(running), stop: async () => undefined };
-  return startEmbeddedPostgres(embeddedPostgresDir(config), Number(process.env.PG_PORT ?? EMBEDDED_PG_PORT));
+  return startEmbeddedPostgres(embeddedPostgresDir(config), config.embedded.postgresPort);
 }
 
 export function embeddedUrl(port: number): string {

@@ -1,12 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
 import { createPool, migrate } from '../db';
 import { countIssuers, createIssuer } from '../db/issuers';
-import type { HubConfig } from '../platform/config';
+import { loadConfig, type HubConfig } from '../platform/config';
 import { logger } from '../platform/logger';
-import { HUB_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { openDatabase } from './database';
 import { startDevMailServer } from './mail-server';
 import { startTemporalDevServer, stopChild } from './temporal';
@@ -17,6 +15,7 @@ const HUB_BIN = path.join(PROJECT_ROOT, 'bin', 'hub');
 export interface RunningHub {
   urls: { portal: string; api: string; openapi: string; temporalUi?: string; devMailbox?: string };
   demoIssuer?: { id: string; apiKey: string };
+  databaseUrl: string;
   /** Resolves when the hub has stopped. */
   stopped: Promise<void>;
   stop(): Promise<void>;
@@ -28,7 +27,8 @@ export interface RunningHub {
  * `npm start`: everything the hub needs, on embedded defaults unless configured otherwise —
  * PostgreSQL, the Temporal dev server, an SMTP server, then the worker and the gateway as supervised child processes.
  */
-export async function startHub(config: HubConfig): Promise<RunningHub> {
+export async function startHub(baseEnv: NodeJS.ProcessEnv = process.env): Promise<RunningHub> {
+  const config = loadConfig(baseEnv);
   fs.mkdirSync(config.dataDir, { recursive: true });
   claimDataDir(config.dataDir);
   const stops: (() => Promise<void>)[] = [];
@@ -47,21 +47,19 @@ export async function startHub(config: HubConfig): Promise<RunningHub> {
       const temporal = await startTemporalDevServer({
         cli: config.temporalCli,
         dir: path.join(config.dataDir, 'temporal'),
-        port: Number(process.env.TEMPORAL_PORT ?? 7233),
-        uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
+        port: config.embedded.temporalPort,
+        uiPort: config.embedded.temporalUiPort,
       });
       stops.push(temporal.stop);
       temporalAddress = temporal.address;
       temporalUi = temporal.uiUrl;
-    } else {
-      await registerSearchAttributes(temporalAddress, config.temporalNamespace);
     }
 
     let smtpUrl = config.smtpUrl;
     let devMailDir: string | undefined;
     if (!smtpUrl) {
       devMailDir = path.join(config.dataDir, 'mail');
-      const mail = await startDevMailServer(devMailDir, Number(process.env.SMTP_PORT ?? 2525));
+      const mail = await startDevMailServer(devMailDir, config.embedded.smtpPort);
       stops.push(mail.stop);
       smtpUrl = mail.url;
     }
@@ -76,7 +74,7 @@ export async function startHub(config: HubConfig): Promise<RunningHub> {
     }
 
     const env: NodeJS.ProcessEnv = {
-      ...process.env,
+      ...baseEnv,
       DATA_DIR: config.dataDir,
       DATABASE_URL: database.url,
       TEMPORAL_ADDRESS: temporalAddress,
@@ -103,6 +101,7 @@ export async function startHub(config: HubConfig): Promise<RunningHub> {
         devMailbox: devMailDir ? `${config.publicUrl}/dev/mailbox` : undefined,
       },
       demoIssuer,
+      databaseUrl: database.url,
       stopped,
       children: { worker: worker.current, gateway: gateway.current },
       async stop() {
@@ -144,21 +143,6 @@ function ensureTemporalCli(config: HubConfig): void {
     stdio: 'inherit',
   });
   if (result.status !== 0) throw new Error('could not install the Temporal CLI; see the message above');
-}
-
-async function registerSearchAttributes(address: string, namespace: string): Promise<void> {
-  const connection = await Connection.connect({ address });
-  try {
-    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
-    const missing = HUB_SEARCH_ATTRIBUTES.filter((key) => !(key.name in (customAttributes ?? {})));
-    if (missing.length === 0) return;
-    await connection.operatorService.addSearchAttributes({
-      namespace,
-      searchAttributes: Object.fromEntries(missing.map((key) => [key.name, 2 /* KEYWORD */])),
-    });
-  } finally {
-    await connection.close();
-  }
 }
 
 const DEMO_ISSUER = { name: 'Demo Issuer EOOD', eik: '123456786', email: 'billing@demo-issuer.example' };

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import { createPool } from '../db';
+import { createPool, migrate } from '../db';
 import type { HubConfig } from '../platform/config';
 import { logger } from '../platform/logger';
 import { connectTemporal } from '../platform/temporal';
@@ -14,6 +14,7 @@ export async function startGateway(
 ): Promise<{ close(): Promise<void> }> {
   if (!config.databaseUrl) throw new Error('the gateway needs DATABASE_URL (bin/hub start sets it)');
   const db = createPool(config.databaseUrl, 20);
+  await migrate(db);
   const temporal = await connectTemporal(config);
   const app = createGatewayApp({ db, temporal, config, devMailDir });
   const server = config.tls

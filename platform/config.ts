@@ -30,6 +30,8 @@ export interface HubConfig {
   retentionYears: number;
   tls?: { certFile: string; keyFile: string };
   temporalCli: string;
+  /** Ports of the embedded services (used only when the matching *_URL / TEMPORAL_ADDRESS is not set). */
+  embedded: { postgresPort: number; temporalPort: number; temporalUiPort: number; smtpPort: number };
   signature: {
     /**
      * What an invoice's signature must achieve to be accepted:
@@ -61,7 +63,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     publicUrl: (env.PUBLIC_URL ?? `${scheme}://localhost:${port}`).replace(/\/+$/, ''),
     temporalAddress: env.TEMPORAL_ADDRESS || undefined,
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
-    temporalUiUrl: (env.TEMPORAL_UI_URL ?? 'http://localhost:8233').replace(/\/+$/, ''),
+    temporalUiUrl: (env.TEMPORAL_UI_URL ?? `http://localhost:${env.TEMPORAL_UI_PORT || 8233}`).replace(
+      /\/+$/,
+      '',
+    ),
     taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'invoice-lifecycle',
     databaseUrl: env.DATABASE_URL || undefined,
     smtpUrl: env.SMTP_URL || undefined,
@@ -72,6 +77,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     retentionYears: integer(env.RETENTION_YEARS, 10, 'RETENTION_YEARS'),
     tls,
     temporalCli: env.TEMPORAL_CLI ?? path.join(projectRoot, '.tools', 'temporal'),
+    embedded: {
+      postgresPort: integer(env.PG_PORT, 5433, 'PG_PORT'),
+      temporalPort: integer(env.TEMPORAL_PORT, 7233, 'TEMPORAL_PORT'),
+      temporalUiPort: integer(env.TEMPORAL_UI_PORT, 8233, 'TEMPORAL_UI_PORT'),
+      smtpPort: integer(env.SMTP_PORT, 2525, 'SMTP_PORT'),
+    },
     signature: {
       policy: oneOf(
         env.SIGNATURE_POLICY,

@@ -25,7 +25,7 @@ import {
 import { InvoiceNumber, InvoiceStatus, IssuerId, RecipientEmail } from './search-attributes';
 
 const work = proxyActivities<InvoiceActivities>({
-  startToCloseTimeout: '2 minutes',
+  startToCloseTimeout: '30 seconds', // a worker that dies mid-activity is noticed after this long
   retry: {
     initialInterval: '1s',
     backoffCoefficient: 2,

@@ -16,7 +16,7 @@ export function registerStartCommands(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       buildPortalIfMissing();
-      const hub = await startHub(config);
+      const hub = await startHub(process.env);
       const lines = [
         '',
         'E-Invoice Hub is running',

@@ -1,0 +1,3 @@
+import { stopServices } from './services';
+
+export default stopServices;
