@@ -62,13 +62,19 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     ),
   );
   await Promise.race([waitForPort(options.port, '127.0.0.1', 60_000), exited]);
-  exited.catch(() => logger.warn({ component: 'temporal' }, 'temporal dev server stopped'));
+  let stopping = false;
+  exited.catch((error: Error) => {
+    if (!stopping) logger.error({ component: 'temporal', err: error }, 'temporal dev server died');
+  });
   logger.debug({ component: 'temporal', port: options.port }, 'temporal dev server listening');
   return {
     address: `127.0.0.1:${options.port}`,
     uiUrl: options.uiPort === undefined ? undefined : `http://localhost:${options.uiPort}`,
     process: child,
-    stop: () => stopChild(child),
+    stop: () => {
+      stopping = true;
+      return stopChild(child);
+    },
   };
 }
 
