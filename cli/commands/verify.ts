@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { InvoiceReport } from '../../domain/verification';
+import { type InvoiceReport, verifyInvoice } from '../../domain/verification';
 
 interface VerifyOptions {
   json?: boolean;
@@ -75,8 +75,6 @@ async function verifyFile(file: string, options: VerifyOptions): Promise<Invoice
       signature: { present: false, intact: false, level: 'none', checks: [], indication: 'INDETERMINATE' },
     };
   }
-  // Loaded on use so the other commands start without the verification stack (XML, rules, signature, crypto).
-  const { verifyInvoice } = await import('../../domain/verification');
   return verifyInvoice(bytes, {
     file,
     trust: options.trust,
