@@ -1,13 +1,12 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createPool, migrate } from '../db';
+import { createPool } from '../db';
 import { countIssuers, createIssuer } from '../db/issuers';
 import { loadConfig, type HubConfig } from '../platform/config';
 import { logger } from '../platform/logger';
-import { openDatabase } from './database';
-import { startDevMailServer } from './mail-server';
-import { startTemporalDevServer, stopChild } from './temporal';
+import { startServices } from './services';
+import { stopChild } from './temporal';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');
 const HUB_BIN = path.join(PROJECT_ROOT, 'bin', 'hub');
@@ -37,37 +36,12 @@ export async function startHub(baseEnv: NodeJS.ProcessEnv = process.env): Promis
     fs.rmSync(path.join(config.dataDir, 'hub.pid'), { force: true });
   };
   try {
-    const database = await openDatabase(config);
-    stops.push(database.stop);
+    const services = await startServices(config);
+    stops.push(services.stop);
 
-    let temporalAddress = config.temporalAddress;
-    let temporalUi: string | undefined = config.temporalUiUrl;
-    if (!temporalAddress) {
-      ensureTemporalCli(config);
-      const temporal = await startTemporalDevServer({
-        cli: config.temporalCli,
-        dir: path.join(config.dataDir, 'temporal'),
-        port: config.embedded.temporalPort,
-        uiPort: config.embedded.temporalUiPort,
-      });
-      stops.push(temporal.stop);
-      temporalAddress = temporal.address;
-      temporalUi = temporal.uiUrl;
-    }
-
-    let smtpUrl = config.smtpUrl;
-    let devMailDir: string | undefined;
-    if (!smtpUrl) {
-      devMailDir = path.join(config.dataDir, 'mail');
-      const mail = await startDevMailServer(devMailDir, config.embedded.smtpPort);
-      stops.push(mail.stop);
-      smtpUrl = mail.url;
-    }
-
-    const db = createPool(database.url, 2);
+    const db = createPool(services.databaseUrl, 1);
     let demoIssuer: { id: string; apiKey: string } | undefined;
     try {
-      await migrate(db);
       demoIssuer = await ensureDemoIssuer(db, config);
     } finally {
       await db.end();
@@ -76,16 +50,16 @@ export async function startHub(baseEnv: NodeJS.ProcessEnv = process.env): Promis
     const env: NodeJS.ProcessEnv = {
       ...baseEnv,
       DATA_DIR: config.dataDir,
-      DATABASE_URL: database.url,
-      TEMPORAL_ADDRESS: temporalAddress,
-      TEMPORAL_UI_URL: temporalUi ?? config.temporalUiUrl,
-      SMTP_URL: smtpUrl,
-      ...(devMailDir ? { DEV_MAIL_DIR: devMailDir } : {}),
+      DATABASE_URL: services.databaseUrl,
+      TEMPORAL_ADDRESS: services.temporalAddress,
+      TEMPORAL_UI_URL: services.temporalUiUrl,
+      SMTP_URL: services.smtpUrl,
+      DEV_MAIL_DIR: services.devMailDir ?? '',
     };
     let stopping = false;
-    const worker = supervise('worker', env, () => stopping);
+    const worker = supervise('worker', env, config.dataDir, () => stopping);
     stops.push(() => worker.stop());
-    const gateway = supervise('gateway', env, () => stopping);
+    const gateway = supervise('gateway', env, config.dataDir, () => stopping);
     stops.push(() => gateway.stop());
     await gateway.ready;
 
@@ -97,11 +71,11 @@ export async function startHub(baseEnv: NodeJS.ProcessEnv = process.env): Promis
         portal: `${config.publicUrl}/`,
         api,
         openapi: `${api}/openapi.json`,
-        temporalUi: temporalUi,
-        devMailbox: devMailDir ? `${config.publicUrl}/dev/mailbox` : undefined,
+        temporalUi: services.temporalUiUrl,
+        devMailbox: services.devMailDir ? `${config.publicUrl}/dev/mailbox` : undefined,
       },
       demoIssuer,
-      databaseUrl: database.url,
+      databaseUrl: services.databaseUrl,
       stopped,
       children: { worker: worker.current, gateway: gateway.current },
       async stop() {
@@ -136,15 +110,6 @@ function claimDataDir(dataDir: string): void {
   fs.writeFileSync(pidFile, String(process.pid));
 }
 
-function ensureTemporalCli(config: HubConfig): void {
-  if (fs.existsSync(config.temporalCli)) return;
-  logger.info('Temporal CLI missing: installing it (npm run temporal:install)');
-  const result = spawnSync('bash', [path.join(PROJECT_ROOT, 'scripts', 'install-temporal.sh')], {
-    stdio: 'inherit',
-  });
-  if (result.status !== 0) throw new Error('could not install the Temporal CLI; see the message above');
-}
-
 const DEMO_ISSUER = { name: 'Demo Issuer EOOD', eik: '123456786', email: 'billing@demo-issuer.example' };
 
 /** On the first run only: an issuer to try the API with. Its key is kept in the data folder to be shown again. */
@@ -161,8 +126,18 @@ async function ensureDemoIssuer(db: ReturnType<typeof createPool>, config: HubCo
   return demo;
 }
 
-/** Runs `bin/hub <role>` as a child and restarts it if it dies while the hub is not stopping. */
-function supervise(role: 'worker' | 'gateway', env: NodeJS.ProcessEnv, stopping: () => boolean) {
+/**
+ * Runs `bin/hub <role>` as a child and restarts it if it dies while the hub is not stopping.
+ * Its pid is kept in <data>/run/<role>.pid for operators (and the crash test).
+ */
+function supervise(
+  role: 'worker' | 'gateway',
+  env: NodeJS.ProcessEnv,
+  dataDir: string,
+  stopping: () => boolean,
+) {
+  const pidFile = path.join(dataDir, 'run', `${role}.pid`);
+  fs.mkdirSync(path.dirname(pidFile), { recursive: true });
   let child: ChildProcess | undefined;
   let readyResolve: () => void = () => undefined;
   let readyReject: (e: Error) => void = () => undefined;
@@ -174,6 +149,7 @@ function supervise(role: 'worker' | 'gateway', env: NodeJS.ProcessEnv, stopping:
   const launch = () => {
     const started = Date.now();
     child = spawn(process.execPath, [HUB_BIN, role], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    fs.writeFileSync(pidFile, String(child.pid));
     child.stdout?.on('data', (chunk: Buffer) => {
       process.stdout.write(chunk);
       if (chunk.toString().includes(role === 'gateway' ? 'gateway listening' : 'invoice worker running'))
@@ -196,6 +172,7 @@ function supervise(role: 'worker' | 'gateway', env: NodeJS.ProcessEnv, stopping:
     current: () => child,
     stop: async () => {
       if (child) await stopChild(child, 30_000);
+      fs.rmSync(pidFile, { force: true });
     },
   };
 }

@@ -34,6 +34,8 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   app.get('/api/v1/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // JSON bodies must be parsed before validation; the issuer API reads its XML bodies raw after it.
+  app.use(PORTAL_API_BASE, express.json({ limit: '16kb' }));
   app.use(
     '/api/v1',
     OpenApiValidator.middleware({
@@ -41,7 +43,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
       validateRequests: true,
       validateResponses: false,
       validateSecurity: false,
-      ignorePaths: /^\/api\/v1\/(portal|openapi\.json|health)/,
+      ignorePaths: /^\/api\/v1\/(openapi\.json|health)$/,
     }),
   );
   app.use(PORTAL_API_BASE, createPortalRouter(deps));

@@ -50,6 +50,114 @@ const accepted = {
   },
 };
 
+const portalSecurity = [{ portalSession: [] }];
+const jsonBody = (required: string[], properties: Record<string, unknown>) => ({
+  required: true,
+  content: {
+    'application/json': { schema: { type: 'object', required, additionalProperties: false, properties } },
+  },
+});
+const ok = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { type: 'object' } } },
+});
+
+/** The recipient portal's API (gateway/portal/): session cookie authentication. */
+const portalPaths = {
+  '/portal/invitations/{token}': {
+    get: {
+      operationId: 'describeInvitation',
+      security: [],
+      parameters: [
+        {
+          name: 'token',
+          in: 'path',
+          required: true,
+          schema: { type: 'string', minLength: 10, maxLength: 200 },
+        },
+      ],
+      responses: { '200': ok('The address the invitation was sent to'), '404': error, '410': error },
+    },
+  },
+  '/portal/register': {
+    post: {
+      operationId: 'register',
+      security: [],
+      requestBody: jsonBody(['token', 'password'], {
+        token: { type: 'string', minLength: 10, maxLength: 200 },
+        password: { type: 'string', maxLength: 256 },
+      }),
+      responses: {
+        '201': ok('Registered and logged in (sets the session cookie)'),
+        '400': error,
+        '404': error,
+        '409': error,
+        '410': error,
+      },
+    },
+  },
+  '/portal/login': {
+    post: {
+      operationId: 'login',
+      security: [],
+      requestBody: jsonBody(['email', 'password'], {
+        email: { type: 'string', maxLength: 320 },
+        password: { type: 'string', maxLength: 256 },
+      }),
+      responses: { '200': ok('Logged in (sets the session cookie)'), '400': error, '401': error },
+    },
+  },
+  '/portal/logout': {
+    post: {
+      operationId: 'logout',
+      security: portalSecurity,
+      responses: { '204': { description: 'Logged out' } },
+    },
+  },
+  '/portal/session': {
+    get: {
+      operationId: 'session',
+      security: portalSecurity,
+      responses: { '200': ok('The logged-in recipient'), '401': error },
+    },
+  },
+  '/portal/invoices': {
+    get: {
+      operationId: 'listOwnInvoices',
+      security: portalSecurity,
+      responses: { '200': ok('Your invoices'), '401': error },
+    },
+  },
+  '/portal/invoices/{id}': {
+    get: {
+      operationId: 'getOwnInvoice',
+      security: portalSecurity,
+      parameters: [invoiceIdParameter],
+      responses: {
+        '200': ok('The invoice as a person reads it, with its timeline'),
+        '401': error,
+        '404': error,
+      },
+    },
+  },
+  '/portal/invoices/{id}/views': {
+    post: {
+      operationId: 'recordView',
+      security: portalSecurity,
+      parameters: [invoiceIdParameter],
+      responses: { '200': ok('Logged; the first view is the return receipt'), '401': error, '404': error },
+    },
+  },
+  '/portal/invoices/{id}/original': {
+    get: {
+      operationId: 'downloadOwnOriginal',
+      security: portalSecurity,
+      parameters: [invoiceIdParameter],
+      responses: { '200': { description: 'The original XML' }, '401': error, '404': error },
+    },
+  },
+};
+
 export function openApiDocument(maxInvoiceBytes: number) {
   return {
     openapi: '3.0.3',
@@ -122,6 +230,7 @@ export function openApiDocument(maxInvoiceBytes: number) {
           responses: { '200': { description: 'The original XML' }, '401': error, '404': error },
         },
       },
+      ...portalPaths,
     },
   };
 }

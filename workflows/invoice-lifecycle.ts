@@ -244,10 +244,12 @@ export async function invoiceLifecycle(
       continue;
     }
     if (isSettled(state)) break;
-    await condition(() => allHandlersFinished());
+    await condition(allHandlersFinished);
     await continueAsNew<typeof invoiceLifecycle>(input, state);
   }
   if (state.status !== 'cancelled') await advance('paid', 'paid in full', { amountPaid: state.amountPaid });
+  // Let the update that settled the invoice answer its caller before the workflow closes.
+  await condition(allHandlersFinished);
   return state;
 }
 

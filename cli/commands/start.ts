@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { startHub } from '../../embedded/hub';
+import { startServices } from '../../embedded/services';
 import { PORTAL_DIST } from '../../gateway/app';
 import { startGateway } from '../../gateway/server';
 import { loadConfig } from '../../platform/config';
@@ -48,6 +49,22 @@ export function registerStartCommands(program: Command): void {
       process.once('SIGTERM', shutdown);
       await hub.stopped;
       process.stderr.write('hub stopped\n');
+    });
+
+  program
+    .command('services')
+    .description(
+      'start only PostgreSQL, Temporal and SMTP (embedded unless configured) and print their addresses as JSON',
+    )
+    .action(async () => {
+      const services = await startServices(loadConfig());
+      const { stop, ...addresses } = services;
+      process.stdout.write(JSON.stringify(addresses) + '\n');
+      await new Promise<void>((resolve) => {
+        const done = () => void stop().then(resolve);
+        process.once('SIGINT', done);
+        process.once('SIGTERM', done);
+      });
     });
 
   program

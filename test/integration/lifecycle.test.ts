@@ -218,5 +218,10 @@ describe('invoice lifecycle on a real Temporal server, PostgreSQL and SMTP serve
     });
     const result = await handle.result();
     expect(result.status).toBe('cancelled');
+    await expect(
+      handle.executeUpdate(recordPaymentUpdate, {
+        args: [{ paymentId: 'late', amount: '1.00', currency: 'EUR', paidAt: '2026-11-30' }],
+      }),
+    ).rejects.toThrow();
   });
 });

@@ -1,18 +1,23 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startHub, type RunningHub } from '../../embedded/hub';
 import { freePort } from '../../embedded/ports';
+import { stopChild } from '../../embedded/temporal';
+
+const HUB = path.resolve(__dirname, '..', '..', 'bin', 'hub');
 
 /**
- * The hub as `npm start` runs it (supervisor, worker and gateway child processes) for end-to-end tests.
- * `embedded: true` also starts its own PostgreSQL, Temporal and SMTP in its data folder, exactly as on a fresh clone;
- * otherwise it uses the servers of the test run.
+ * The hub exactly as `npm start` runs it — `bin/hub start` in its own process, with worker and gateway as its
+ * children — for end-to-end tests. `embedded: true` also starts its own PostgreSQL, Temporal and SMTP in its data
+ * folder, as on a fresh clone; otherwise it uses the servers of the test run.
  */
 export interface HubUnderTest {
-  hub: RunningHub;
   env: NodeJS.ProcessEnv;
   url: string;
+  dataDir: string;
+  /** The pid of the worker the supervisor runs now. */
+  workerPid(): number;
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -34,6 +39,7 @@ export async function launchHub(options: {
       ? {
           DATABASE_URL: '',
           TEMPORAL_ADDRESS: '',
+          TEMPORAL_UI_URL: '',
           SMTP_URL: '',
           DEV_MAIL_DIR: '',
           PG_PORT: String(await freePort()),
@@ -44,15 +50,41 @@ export async function launchHub(options: {
       : {}),
     ...options.env,
   };
-  const handle: HubUnderTest = {
-    hub: await startHub(env),
+  let child = await start(env);
+  return {
     env,
     url: `http://127.0.0.1:${port}`,
+    dataDir,
+    workerPid: () => Number(fs.readFileSync(path.join(dataDir, 'run', 'worker.pid'), 'utf8')),
     async restart() {
-      await handle.hub.stop();
-      handle.hub = await startHub(env);
+      await stopHub(child);
+      child = await start(env);
     },
-    stop: () => handle.hub.stop(),
+    stop: () => stopHub(child),
   };
-  return handle;
+}
+
+/** Starts `bin/hub start` and resolves once it says it is running. */
+function start(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [HUB, 'start'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('E-Invoice Hub is running')) resolve(child);
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`bin/hub start exited with ${code}: ${output.slice(-3000)}`)),
+    );
+  });
+}
+
+/** Ctrl-C, as a person stops it: the hub stops its children and services, then exits. */
+async function stopHub(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGINT');
+  const timer = setTimeout(() => void stopChild(child, 0), 60_000);
+  await exited;
+  clearTimeout(timer);
 }

