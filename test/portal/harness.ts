@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import express from 'express';
 import { Client, Connection } from '@temporalio/client';
 import { createPool, type Db } from '../../db';
 import { archiveInvoice, recordInvoiceEvent, recordReceivedInvoice } from '../../db/invoices';
@@ -10,10 +9,12 @@ import { createIssuer, type Issuer } from '../../db/issuers';
 import { ensureInvitation, ensureRecipient } from '../../db/recipients';
 import { parseInvoice, summarizeInvoice } from '../../domain/invoice';
 import { createGatewayApp } from '../../gateway/app';
-import { errorHandler } from '../../gateway/errors';
-import { createPortalRouter, type PortalDeps } from '../../gateway/portal';
+import type { PortalDeps } from '../../gateway/portal';
 import { loadConfig, type HubConfig } from '../../platform/config';
 import { lifecycleWorkflowId, recordViewSignal } from '../../workflows/messages';
+import { randomEik, uniqueEmail } from '../support/hub';
+
+export { uniqueEmail };
 
 /**
  * The portal against the real services of the integration set-up (test/support/services.ts): PostgreSQL with the
@@ -35,7 +36,7 @@ export async function startPortalHarness(): Promise<PortalHarness> {
   const db = createPool(required('DATABASE_URL'), 5);
   const connection = await Connection.connect({ address: required('TEMPORAL_ADDRESS') });
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
-  const api = await servePortal({ db, temporal, config });
+  const api = await serveGateway({ db, temporal, config });
   return {
     db,
     temporal,
@@ -49,12 +50,9 @@ export async function startPortalHarness(): Promise<PortalHarness> {
   };
 }
 
-/** Serves the gateway (built portal included) with the portal API mounted the way gateway/app.ts mounts it. */
-export async function servePortal(deps: PortalDeps): Promise<{ baseUrl: string; close(): Promise<void> }> {
-  const app = express();
-  app.set('trust proxy', 'loopback');
-  app.use('/api/v1/portal', createPortalRouter(deps), errorHandler);
-  app.use(createGatewayApp(deps));
+/** Serves the gateway exactly as the hub does: API validation, portal API, issuer API, the built portal. */
+export async function serveGateway(deps: PortalDeps): Promise<{ baseUrl: string; close(): Promise<void> }> {
+  const app = createGatewayApp(deps);
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -74,10 +72,6 @@ function required(name: string): string {
   return value;
 }
 
-export function uniqueEmail(label: string): string {
-  return `${label}-${crypto.randomBytes(4).toString('hex')}@recipient.example`;
-}
-
 /** A ten-digit invoice number no other test uses. */
 export function uniqueNumber(): string {
   return String(crypto.randomInt(1, 2 ** 47))
@@ -86,7 +80,7 @@ export function uniqueNumber(): string {
 }
 
 export async function newIssuer(db: Db, name = 'Примерна Търговия ЕООД'): Promise<Issuer> {
-  const eik = String(crypto.randomInt(100_000_000, 999_999_999));
+  const eik = randomEik();
   const { issuer } = await createIssuer(db, { name, eik, email: `issuer-${eik}@issuer.example` });
   return issuer;
 }
