@@ -1,11 +1,15 @@
 import type { Command } from 'commander';
 import { registerIssuerCommands } from './issuer';
+import { registerSignCommand } from './sign';
 import { registerStartCommands } from './start';
 import { registerSubmitCommands } from './submit';
+import { registerVerifyCommand } from './verify';
 
 /** Every `bin/hub` sub-command registers itself here, one line each. */
 export function registerCommands(program: Command): void {
   registerStartCommands(program);
   registerIssuerCommands(program);
   registerSubmitCommands(program);
+  registerVerifyCommand(program);
+  registerSignCommand(program);
 }

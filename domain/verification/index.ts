@@ -53,7 +53,8 @@ export async function verifyInvoice(
   } catch (error) {
     formatProblem = formatFinding(error);
   }
-  const signature = normalizeSignature(await checkSignature(input, options), requireSignature);
+  // The signature validator gets the already parsed document: each file is parsed once.
+  const signature = normalizeSignature(await checkSignature(document, options), requireSignature);
   if (!invoice) return unreadable(options.file, formatProblem as Finding, signature);
   return assembleReport(options.file, invoice, validateInvoice(invoice), signature);
 }
@@ -90,9 +91,9 @@ export function assembleReport(
   };
 }
 
-async function checkSignature(input: Uint8Array, options: VerificationOptions): Promise<SignatureReport> {
+async function checkSignature(document: Document, options: VerificationOptions): Promise<SignatureReport> {
   try {
-    return await verifySignature(input, options);
+    return await verifySignature(document, options);
   } catch (error) {
     return {
       present: true,
