@@ -24,6 +24,10 @@ function cookieOptions(req: Request): CookieOptions {
 
 export async function startSession(db: Db, req: Request, res: Response, recipientId: string): Promise<void> {
   await endSession(db, req, res);
+  // Expired sessions are useless; each login sweeps the recipient's own, so the table stays small.
+  await db.query('delete from portal_sessions where recipient_id = $1 and expires_at <= now()', [
+    recipientId,
+  ]);
   const token = crypto.randomBytes(32).toString('base64url');
   await db.query(
     `insert into portal_sessions (token_sha256, recipient_id, expires_at)

@@ -235,6 +235,24 @@ describe('login, session and logout', () => {
     expect([replayed.status, errorCode(replayed.body)]).toEqual([401, 'NOT_AUTHENTICATED']);
   });
 
+  it('refuses an expired session, and the next login clears it away', async () => {
+    const { email, visitor } = await registeredRecipient('expired');
+    const token = (visitor.lastSetCookie ?? '').split(';')[0].split('=')[1];
+    await hub.db.query(
+      `update portal_sessions set expires_at = now() - interval '1 minute' where token_sha256 = $1`,
+      [tokenDigest(token)],
+    );
+
+    const refused = await visitor.call('GET', '/api/v1/portal/invoices');
+    await new PortalVisitor(hub.baseUrl).call('POST', '/api/v1/portal/login', { email, password: PASSWORD });
+    const { rows } = await hub.db.query('select 1 from portal_sessions where token_sha256 = $1', [
+      tokenDigest(token),
+    ]);
+
+    expect([refused.status, errorCode(refused.body)]).toEqual([401, 'NOT_AUTHENTICATED']);
+    expect(rows).toHaveLength(0);
+  });
+
   it('answers 401 to every invoice endpoint without a session', async () => {
     const visitor = new PortalVisitor(hub.baseUrl);
     const id = '00000000-0000-4000-8000-000000000000';
