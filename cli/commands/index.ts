@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerIssuerCommands } from './issuer';
+import { registerSignCommand } from './sign';
 import { registerStartCommands } from './start';
 import { registerSubmitCommands } from './submit';
 import { registerVerifyCommand } from './verify';
@@ -10,4 +11,5 @@ export function registerCommands(program: Command): void {
   registerIssuerCommands(program);
   registerSubmitCommands(program);
   registerVerifyCommand(program);
+  registerSignCommand(program);
 }
