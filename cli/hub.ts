@@ -9,5 +9,5 @@ registerCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`hub: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(typeof process.exitCode === "number" && process.exitCode > 1 ? process.exitCode : 1);
+  process.exit(typeof process.exitCode === 'number' && process.exitCode > 1 ? process.exitCode : 1);
 });

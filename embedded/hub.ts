@@ -6,6 +6,7 @@ import { countIssuers, createIssuer } from '../db/issuers';
 import { loadConfig, type HubConfig } from '../platform/config';
 import { logger } from '../platform/logger';
 import { startServices } from './services';
+import { waitForPort } from './ports';
 import { stopChild } from './temporal';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');
@@ -61,7 +62,7 @@ export async function startHub(baseEnv: NodeJS.ProcessEnv = process.env): Promis
     stops.push(() => worker.stop());
     const gateway = supervise('gateway', env, config.dataDir, () => stopping);
     stops.push(() => gateway.stop());
-    await gateway.ready;
+    await Promise.race([waitForPort(config.port, '127.0.0.1', 120_000), gateway.failed, worker.failed]);
 
     let resolveStopped: () => void = () => undefined;
     const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
@@ -139,28 +140,20 @@ function supervise(
   const pidFile = path.join(dataDir, 'run', `${role}.pid`);
   fs.mkdirSync(path.dirname(pidFile), { recursive: true });
   let child: ChildProcess | undefined;
-  let readyResolve: () => void = () => undefined;
-  let readyReject: (e: Error) => void = () => undefined;
-  const ready = new Promise<void>((resolve, reject) => {
-    readyResolve = resolve;
-    readyReject = reject;
-  });
+  let gaveUp: (e: Error) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => (gaveUp = reject));
+  failed.catch(() => undefined);
   let restarts = 0;
   const launch = () => {
     const started = Date.now();
-    child = spawn(process.execPath, [HUB_BIN, role], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    child = spawn(process.execPath, [HUB_BIN, role], { env, stdio: ['ignore', 'inherit', 'inherit'] });
     fs.writeFileSync(pidFile, String(child.pid));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      process.stdout.write(chunk);
-      if (chunk.toString().includes(role === 'gateway' ? 'gateway listening' : 'invoice worker running'))
-        readyResolve();
-    });
     child.once('exit', (code, signal) => {
       if (stopping()) return;
       logger.warn({ role, code, signal }, `${role} exited; restarting`);
       if (Date.now() - started > 60_000) restarts = 0;
       if (++restarts > 5) {
-        readyReject(new Error(`${role} keeps failing`));
+        gaveUp(new Error(`the ${role} keeps failing (exit ${code ?? signal}); see its messages above`));
         return;
       }
       setTimeout(launch, 1000 * restarts);
@@ -168,7 +161,8 @@ function supervise(
   };
   launch();
   return {
-    ready,
+    /** Rejects when the child keeps dying. */
+    failed,
     current: () => child,
     stop: async () => {
       if (child) await stopChild(child, 30_000);

