@@ -1,4 +1,5 @@
 /** Invoice signatures: XAdES signing for issuers, ETSI EN 319 102-1 style validation for the hub. */
+import 'reflect-metadata';
 export { signInvoice, SigningError, type SignOptions, type SignerInput } from './sign';
 export { SignerCredentialsError } from './signer-credentials';
 export { verifySignature } from './verify';
