@@ -4,7 +4,7 @@
  * Every CRL and OCSP response is signature-checked against the issuing CA (or its delegated OCSP signer).
  */
 import 'reflect-metadata';
-import { createHash, verify as verifySignature, X509Certificate as NodeCertificate } from 'node:crypto';
+import { createHash, verify as verifySignature } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   BasicOCSPResponse,
@@ -209,5 +209,3 @@ function sha1(bytes: Buffer): ArrayBuffer {
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
-
-export { NodeCertificate };

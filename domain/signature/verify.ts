@@ -113,7 +113,7 @@ async function validate(input: Uint8Array | Document, options: SignatureOptions)
 
   const ids = new IdIndex(document);
   const structure = readSignature(chosen);
-  const crypto = checkCryptography(structure, document, ids, findings, check);
+  const crypto = checkCryptography(structure, document, ids, check);
   const scope = checkSignedScope(structure, document, crypto.outcomes, ids);
   check('signed-scope', scope.passed, scope.detail, {
     indication: 'TOTAL-FAILED',
@@ -222,7 +222,6 @@ function checkCryptography(
   structure: SignatureStructure,
   document: Document,
   ids: IdIndex,
-  findings: Finding[],
   check: CheckFunction,
 ): { outcomes: ReferenceOutcome[]; digestsMatch: boolean; signer: SignerIdentification } {
   const formatDefects = structure.defects.filter(
@@ -278,8 +277,10 @@ function checkCryptography(
       subIndication: 'SIG_CRYPTO_FAILURE',
     });
   } else {
+    // ETSI identifies the signing certificate before checking the value: without it the value cannot be judged.
     const noKey =
-      !signer.certificate && !signer.keyValueOnly && signer.carried.length === 0 && !structure.keyValue;
+      (!!structure.qualifyingProperties && !signer.certificate) ||
+      (!signer.certificate && !signer.keyValueOnly && signer.carried.length === 0 && !structure.keyValue);
     check(
       'signature-value',
       signer.signatureValueVerified,
@@ -289,7 +290,6 @@ function checkCryptography(
         : { indication: 'TOTAL-FAILED', subIndication: 'SIG_CRYPTO_FAILURE' },
     );
   }
-  void findings;
   return { outcomes, digestsMatch, signer };
 }
 
