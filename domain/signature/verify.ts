@@ -64,20 +64,20 @@ async function validate(input: Uint8Array | Document, options: SignatureOptions)
   const signatures = root ? [...document.getElementsByTagNameNS(XMLDSIG_NS, 'Signature')] : [];
   const topLevel = signatures.filter((signature) => !hasSignatureAncestor(signature));
   if (topLevel.length === 0) {
+    // No ETSI sub-indication fits "nothing to validate": INDETERMINATE, with the reason in the check.
     const required = options.requireSignature !== false;
     return {
       present: false,
       intact: false,
       level: 'none',
-      indication: required ? 'TOTAL-FAILED' : 'INDETERMINATE',
-      subIndication: required ? 'FORMAT_FAILURE' : undefined,
+      indication: 'INDETERMINATE',
       checks: [
         {
           name: 'signature-present',
           passed: !required,
           detail: required
-            ? 'the document has no ds:Signature'
-            : 'the document has no ds:Signature (none required)',
+            ? 'No signature: the document carries no ds:Signature, and a signature is required.'
+            : 'No signature: the document carries no ds:Signature (not required here).',
         },
       ],
     };

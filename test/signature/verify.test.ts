@@ -190,16 +190,20 @@ describe('verifySignature on the test PKI', () => {
     expect(report.indication).toBe('TOTAL-PASSED');
   });
 
-  it('an unsigned invoice is TOTAL-FAILED / FORMAT_FAILURE when a signature is required, INDETERMINATE otherwise', async () => {
-    expect(await verifySignature(invoice)).toMatchObject({
+  it('an unsigned invoice is INDETERMINATE with the reason, and the check passes only when no signature is required', async () => {
+    const required = await verifySignature(invoice);
+    expect(required).toMatchObject({
       present: false,
-      indication: 'TOTAL-FAILED',
-      subIndication: 'FORMAT_FAILURE',
-    });
-    expect(await verifySignature(invoice, { requireSignature: false })).toMatchObject({
-      present: false,
+      intact: false,
       indication: 'INDETERMINATE',
+      level: 'none',
     });
+    expect(required.checks).toEqual([
+      { name: 'signature-present', passed: false, detail: expect.stringContaining('No signature') },
+    ]);
+    const optional = await verifySignature(invoice, { requireSignature: false });
+    expect(optional).toMatchObject({ present: false, indication: 'INDETERMINATE' });
+    expect(optional.checks[0].passed).toBe(true);
   });
 
   it('never throws on input that is not XML', async () => {
