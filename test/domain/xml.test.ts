@@ -1,5 +1,5 @@
-import { XMLSerializer } from '@xmldom/xmldom';
-import { XmlInputError, parseXml } from '../../domain/xml';
+import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
+import { XmlInputError, parseXml, type Element, type Node } from '../../domain/xml';
 
 function refusal(input: Uint8Array | string, limits = {}): { code: string; message: string; ms: number } {
   const started = process.hrtime.bigint();
@@ -95,5 +95,65 @@ describe('parseXml on good input', () => {
       Buffer.from('</a>'),
     ]);
     expect(parseXml(latin1).documentElement?.textContent).toBe('é');
+  });
+});
+
+describe('parseXml builds the Document xmldom itself would build, in one pass', () => {
+  /** Every node with its type, names, namespace and value, attributes included: what canonicalization reads. */
+  function shape(node: Node): string[] {
+    const element = node as Element;
+    const lines = [
+      `${node.nodeType} ${node.nodeName} ${element.namespaceURI ?? '-'} ${element.prefix ?? '-'} ${JSON.stringify(node.nodeValue)}`,
+    ];
+    if (node.nodeType === 1) {
+      for (let i = 0; i < element.attributes.length; i++) {
+        const attribute = element.attributes.item(i);
+        if (attribute)
+          lines.push(
+            `  @${attribute.nodeName} ${attribute.namespaceURI ?? '-'} ${JSON.stringify(attribute.value)} ${JSON.stringify(attribute.nodeValue)}`,
+          );
+      }
+    }
+    for (let child = node.firstChild; child; child = child.nextSibling) lines.push(...shape(child));
+    return lines;
+  }
+
+  const xmldom = (xml: string): string[] => shape(new DOMParser().parseFromString(xml, 'application/xml'));
+
+  it.each([
+    [
+      'declaration, prolog comment and PI, whitespace around the root',
+      '<?xml version="1.0"  encoding="UTF-8" ?>\n<!-- made by hand -->\n<?style x?>\n<a>t</a>\n<!--after-->\n\n',
+    ],
+    [
+      'CRLF line ends in text and attributes, entities and character references',
+      '<a b="x\r\ny\tz&#9;&#13;" c="&lt;&amp;&quot;">one\r\ntwo&#13;\rthree &amp; &#x20AC;</a>',
+    ],
+    [
+      'CDATA, an empty CDATA section between text, comments and PIs inside elements',
+      '<a>x<![CDATA[<y>]]>z<![CDATA[]]>w<!--c--><?p  body  ?><b/></a>',
+    ],
+    [
+      'default and prefixed namespaces, undeclared default, xml:lang',
+      '<r xmlns="urn:r" xmlns:q="urn:q"><q:x q:y="1" xml:lang="bg">a</q:x><z xmlns=""><w/></z></r>',
+    ],
+  ])('%s', (_name, xml) => {
+    expect(shape(parseXml(xml))).toEqual(xmldom(xml));
+  });
+
+  it('refuses a DOCTYPE after prolog comments and PIs, but not a comment that merely mentions one', () => {
+    const declared = refusal(
+      '<?xml version="1.0"?>\n<!-- a -->\n<?p q?>\n<!DOCTYPE a [<!ENTITY e "x">]>\n<a>&e;</a>',
+    );
+    expect(declared.code).toBe('DTD_FORBIDDEN');
+    expect(declared.message).toMatch(/line 4, column 1/);
+    expect(parseXml('<!-- <!DOCTYPE a> --><?p <!DOCTYPE?><a/>').documentElement?.nodeName).toBe('a');
+  });
+
+  it('refuses an over-long attribute among others on an element, and a DOCTYPE after the root', () => {
+    expect(refusal(`<a x="1" y="${'z'.repeat(2000)}"/>`, { maxAttributeLength: 1000 }).code).toBe(
+      'ATTRIBUTE_TOO_LONG',
+    );
+    expect(refusal('<a/><!DOCTYPE a>').code).toBe('MALFORMED');
   });
 });
