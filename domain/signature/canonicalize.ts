@@ -146,13 +146,24 @@ class CanonicalWriter {
     }
     const name = element.nodeName;
     const inScope = isApex ? inScopeNamespaces(element) : extendInScope(inScopeOfOutputParent, element);
+    const attributes: Attr[] = [];
+    const own = element.attributes;
+    for (let i = 0; i < own.length; i++) {
+      const attribute = own.item(i);
+      if (attribute && !isNamespaceDeclaration(attribute)) attributes.push(attribute);
+    }
     const declarations: Array<[string, string]> = [];
-    const nextRendered = new Map(rendered);
+    // Copied only when this element renders a declaration: most elements of an invoice declare nothing.
+    let nextRendered = rendered;
+    const render = (prefix: string, uri: string): void => {
+      declarations.push([prefix, uri]);
+      if (nextRendered === rendered) nextRendered = new Map(rendered);
+      nextRendered.set(prefix, uri);
+    };
 
     if (this.exclusive) {
       const utilized = new Set<string>([element.prefix ?? '']);
-      for (const attribute of attributesOf(element)) {
-        if (isNamespaceDeclaration(attribute)) continue;
+      for (const attribute of attributes) {
         if (attribute.prefix && attribute.prefix !== 'xml') utilized.add(attribute.prefix);
       }
       for (const prefix of this.inclusivePrefixes) {
@@ -161,36 +172,26 @@ class CanonicalWriter {
       }
       for (const prefix of utilized) {
         const uri = inScope.get(prefix) ?? '';
-        if ((rendered.get(prefix) ?? '') === uri) continue;
-        declarations.push([prefix, uri]);
-        nextRendered.set(prefix, uri);
+        if ((rendered.get(prefix) ?? '') !== uri) render(prefix, uri);
       }
     } else {
       for (const [prefix, uri] of inScope) {
-        if ((rendered.get(prefix) ?? '') === uri) continue;
-        declarations.push([prefix, uri]);
-        nextRendered.set(prefix, uri);
+        if ((rendered.get(prefix) ?? '') !== uri) render(prefix, uri);
       }
       // A default namespace in effect in the output but undeclared here must be undeclared explicitly.
-      if (!inScope.has('') && (rendered.get('') ?? '') !== '') {
-        declarations.push(['', '']);
-        nextRendered.set('', '');
-      }
+      if (!inScope.has('') && (rendered.get('') ?? '') !== '') render('', '');
     }
-    declarations.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    if (declarations.length > 1) declarations.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 
-    const attributes = attributesOf(element).filter((attribute) => !isNamespaceDeclaration(attribute));
     if (isApex && !this.exclusive) attributes.push(...this.inheritedXmlAttributes(element, attributes));
-    attributes.sort(compareAttributes);
+    if (attributes.length > 1) attributes.sort(compareAttributes);
 
-    const parts: string[] = ['<', name];
+    let tag = '<' + name;
     for (const [prefix, uri] of declarations) {
-      parts.push(prefix ? ` xmlns:${prefix}="${escapeAttribute(uri)}"` : ` xmlns="${escapeAttribute(uri)}"`);
+      tag += prefix ? ` xmlns:${prefix}="${escapeAttribute(uri)}"` : ` xmlns="${escapeAttribute(uri)}"`;
     }
-    for (const attribute of attributes)
-      parts.push(` ${attribute.nodeName}="${escapeAttribute(attribute.value)}"`);
-    parts.push('>');
-    this.out.push(parts.join(''));
+    for (const attribute of attributes) tag += ` ${attribute.nodeName}="${escapeAttribute(attribute.value)}"`;
+    this.out.push(tag + '>');
     for (let child = element.firstChild; child; child = child.nextSibling)
       this.child(child, nextRendered, inScope);
     this.out.push(`</${name}>`);
@@ -299,13 +300,18 @@ function compareAttributes(a: Attr, b: Attr): number {
   return aName < bName ? -1 : aName > bName ? 1 : 0;
 }
 
+const TEXT_ESCAPES = /[&<>\r]/;
+const ATTRIBUTE_ESCAPES = /[&<"\t\n\r]/;
+
 function escapeText(text: string): string {
+  if (!TEXT_ESCAPES.test(text)) return text;
   return text.replace(/[&<>\r]/g, (c) =>
     c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#xD;',
   );
 }
 
 function escapeAttribute(text: string): string {
+  if (!ATTRIBUTE_ESCAPES.test(text)) return text;
   return text.replace(/[&<"\t\n\r]/g, (c) =>
     c === '&'
       ? '&amp;'

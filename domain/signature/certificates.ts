@@ -54,15 +54,30 @@ export function digestOf(certificate: Certificate, nodeHash: string): Buffer {
   return createHash(nodeHash).update(certificate.der).digest();
 }
 
-/** Whether `issuer` issued `subject`: names chain and the issuer's key verifies the certificate signature. */
+/**
+ * Whether `issuer` issued `subject`: names chain and the issuer's key verifies the certificate signature.
+ * Certificates are cached by content, so the answer (a function of the two DER encodings alone) is kept with them:
+ * every invoice of one signer would otherwise verify the same CA signatures again.
+ */
 export function isIssuedBy(subject: Certificate, issuer: Certificate): boolean {
-  if (!sameName(subject.parsed.issuerName, issuer.parsed.subjectName)) return false;
-  try {
-    return new NodeCertificate(subject.der).verify(issuer.publicKey);
-  } catch {
-    return false;
+  let answers = issuedByAnswers.get(subject);
+  const known = answers?.get(issuer);
+  if (known !== undefined) return known;
+  let issued: boolean;
+  if (!sameName(subject.parsed.issuerName, issuer.parsed.subjectName)) issued = false;
+  else {
+    try {
+      issued = new NodeCertificate(subject.der).verify(issuer.publicKey);
+    } catch {
+      issued = false;
+    }
   }
+  if (!answers) issuedByAnswers.set(subject, (answers = new WeakMap()));
+  answers.set(issuer, issued);
+  return issued;
 }
+
+const issuedByAnswers = new WeakMap<Certificate, WeakMap<Certificate, boolean>>();
 
 export function isSelfIssued(certificate: Certificate): boolean {
   return sameName(certificate.parsed.issuerName, certificate.parsed.subjectName);

@@ -31,7 +31,16 @@ export interface QualifiedStatements {
   problem?: string;
 }
 
-export function qualifiedStatementsOf(certificate: Certificate): QualifiedStatements {
+/** Decoded once per certificate (certificates are cached by content); callers only read the result. */
+export function qualifiedStatementsOf(certificate: Certificate): Readonly<QualifiedStatements> {
+  let statements = decoded.get(certificate);
+  if (!statements) decoded.set(certificate, (statements = decodeStatements(certificate)));
+  return statements;
+}
+
+const decoded = new WeakMap<Certificate, QualifiedStatements>();
+
+function decodeStatements(certificate: Certificate): QualifiedStatements {
   const result: QualifiedStatements = { compliance: false, sscd: false, types: [], policies: [] };
   result.policies = [...(certificate.parsed.getExtension(x509.CertificatePolicyExtension)?.policies ?? [])];
   const extension = certificate.parsed.getExtension(id_pe_qcStatements);

@@ -122,14 +122,26 @@ async function statusFromCrl(
   source: string,
 ): Promise<RevocationStatus | undefined> {
   if (!sameName(crl.issuerName, issuer.parsed.subjectName)) return undefined;
-  const signed = await crl.verify({ publicKey: issuer.parsed.publicKey }).catch(() => false);
-  if (!signed) return undefined;
+  if (!(await crlSignedBy(crl, issuer))) return undefined;
   const entry = crl.findRevoked(certificate.serialNumberHex);
   const when = `${source}, issued ${crl.thisUpdate.toISOString()}`;
   return entry
     ? { status: 'revoked', revokedAt: entry.revocationDate, source: when }
     : { status: 'good', source: when };
 }
+
+/** The CRL's signature by the issuer, checked once per CRL object and issuer (CRL files are parsed once and kept). */
+async function crlSignedBy(crl: x509.X509Crl, issuer: Certificate): Promise<boolean> {
+  let answers = crlSignatureAnswers.get(crl);
+  const known = answers?.get(issuer);
+  if (known !== undefined) return known;
+  const signed = await crl.verify({ publicKey: issuer.parsed.publicKey }).catch(() => false);
+  if (!answers) crlSignatureAnswers.set(crl, (answers = new WeakMap()));
+  answers.set(issuer, signed);
+  return signed;
+}
+
+const crlSignatureAnswers = new WeakMap<x509.X509Crl, WeakMap<Certificate, boolean>>();
 
 async function askOcsp(
   url: string,
