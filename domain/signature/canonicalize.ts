@@ -153,13 +153,6 @@ class CanonicalWriter {
       if (attribute && !isNamespaceDeclaration(attribute)) attributes.push(attribute);
     }
     const declarations: Array<[string, string]> = [];
-    // Copied only when this element renders a declaration: most elements of an invoice declare nothing.
-    let nextRendered = rendered;
-    const render = (prefix: string, uri: string): void => {
-      declarations.push([prefix, uri]);
-      if (nextRendered === rendered) nextRendered = new Map(rendered);
-      nextRendered.set(prefix, uri);
-    };
 
     if (this.exclusive) {
       const utilized = new Set<string>([element.prefix ?? '']);
@@ -172,14 +165,20 @@ class CanonicalWriter {
       }
       for (const prefix of utilized) {
         const uri = inScope.get(prefix) ?? '';
-        if ((rendered.get(prefix) ?? '') !== uri) render(prefix, uri);
+        if ((rendered.get(prefix) ?? '') !== uri) declarations.push([prefix, uri]);
       }
     } else {
       for (const [prefix, uri] of inScope) {
-        if ((rendered.get(prefix) ?? '') !== uri) render(prefix, uri);
+        if ((rendered.get(prefix) ?? '') !== uri) declarations.push([prefix, uri]);
       }
       // A default namespace in effect in the output but undeclared here must be undeclared explicitly.
-      if (!inScope.has('') && (rendered.get('') ?? '') !== '') render('', '');
+      if (!inScope.has('') && (rendered.get('') ?? '') !== '') declarations.push(['', '']);
+    }
+    // Copied only when this element renders a declaration: most elements of an invoice declare nothing.
+    let nextRendered = rendered;
+    if (declarations.length) {
+      nextRendered = new Map(rendered);
+      for (const [prefix, uri] of declarations) nextRendered.set(prefix, uri);
     }
     if (declarations.length > 1) declarations.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 
