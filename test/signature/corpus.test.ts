@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { verifySignature } from '../../domain/signature';
@@ -57,6 +59,74 @@ describeCorpus('interop corpus: signatures/manifest.json', () => {
       (error: { stderr?: string }) => error.stderr ?? '',
     );
     expect(xmlsec).toContain('SignedInfo References (ok/all): 0/1');
+  });
+
+  it(`${DISAGREEMENT}: the hub digests the same whole-document bytes as xmlsec1, and no reading of the file matches its DigestValue`, async () => {
+    const bytes = readFileSync(join(signatures, DISAGREEMENT));
+    // The bytes: UTF-8 declared, no BOM, no CR (so no line-end normalization is involved), one comment before the root.
+    expect(bytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(false);
+    expect(bytes.includes(0x0d)).toBe(false);
+    // The root holds nothing but the signature: with the enveloped transform the signed data is an empty <Documents>.
+    const text = bytes.toString('utf8');
+    expect(text.slice(text.indexOf('<Documents'), text.indexOf('<ds:Signature '))).toBe(
+      '<Documents xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
+    );
+    expect(text.trimEnd().endsWith('</ds:Signature></Documents>')).toBe(true);
+
+    const report = await verifySignature(bytes);
+    const digests = report.checks.find((check) => check.name === 'reference-digests')?.detail ?? '';
+    const computed = /reference URI="#": digest (\S+) does not match DigestValue ([^;\s]+)/.exec(digests);
+    expect(computed?.[2]).toBe('AVVWkO9zrfQBlGfk9qa6c1sN0EM=');
+
+    // xmlsec1 cannot dereference "#" (it reads it as xpointer(id(''))); given URI="" (the whole document without
+    // comments, which is how the hub reads "#") it digests exactly what the hub digests, and also finds a mismatch.
+    const directory = mkdtempSync(join(tmpdir(), 'bg-1-'));
+    try {
+      const wholeDocument = join(directory, 'whole-document.xml');
+      writeFileSync(wholeDocument, text.replace('URI="#"', 'URI=""'));
+      const output = await run('xmlsec1', [
+        '--verify',
+        '--insecure',
+        '--store-references',
+        '--id-attr:Id',
+        'http://uri.etsi.org/01903/v1.3.2#:SignedProperties',
+        wholeDocument,
+      ]).then(
+        () => ({ stdout: '', stderr: 'xmlsec1 accepted the file' }),
+        (error: { stdout?: string; stderr?: string }) => ({
+          stdout: error.stdout ?? '',
+          stderr: error.stderr ?? '',
+        }),
+      );
+      expect(output.stderr).toContain('data and digest do not match');
+      const preDigest = /== PreDigest data - start buffer:\n([\s\S]*?)\n== PreDigest data - end buffer/.exec(
+        output.stdout,
+      )?.[1];
+      expect(preDigest).toBe('<Documents xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"></Documents>');
+      expect(
+        createHash('sha1')
+          .update(preDigest ?? '')
+          .digest('base64'),
+      ).toBe(computed?.[1]);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+
+    // Nor does any other reading of the document: with the comment, the declaration, the signature kept, or as raw bytes.
+    const comment = text.slice(text.indexOf('<!--'), text.indexOf('-->') + 3);
+    const root = '<Documents xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">';
+    const signature = text.slice(text.indexOf('<ds:Signature '), text.lastIndexOf('</Documents>'));
+    const readings = [
+      `${comment}\n${root}</Documents>`,
+      `${root}${signature}</Documents>`,
+      `${comment}\n${root}${signature}</Documents>`,
+      `<Documents></Documents>`,
+      text,
+      text.replace(/\n/g, '\r\n'),
+    ];
+    for (const reading of readings) {
+      expect(createHash('sha1').update(reading).digest('base64')).not.toBe('AVVWkO9zrfQBlGfk9qa6c1sN0EM=');
+    }
   });
 
   it('the phaos sample chains to its CA when that CA is the anchor, and its expiry is reported', async () => {
