@@ -296,6 +296,8 @@ function parseDocument(text: string, limits: XmlLimits): Document {
     parser.write(text).close();
   } catch (error) {
     if (error instanceof XmlInputError) throw error;
+    // A DOCTYPE with no root element after it is still refused as a DOCTYPE.
+    if (elements === 0) refuseDoctype(text, text.length);
     throw new XmlInputError(
       'MALFORMED',
       `The XML is not well-formed: ${error instanceof Error ? error.message : String(error)}`,
@@ -307,19 +309,27 @@ function parseDocument(text: string, limits: XmlLimits): Document {
 /**
  * A DOCTYPE can only stand in the prolog, which saxes has read (and found well-formed) when the root element
  * opens: the prolog is then only the declaration, comments, processing instructions, whitespace and the DOCTYPE.
+ * Also run on a document that failed before any element, so a DOCTYPE is refused as such there too.
  * The DTD itself is never used (saxes knows no entities but the five predefined ones), but it is refused outright.
  */
-function refuseDoctype(text: string, rootTagEnd: number): void {
+function refuseDoctype(text: string, prologEnd: number): void {
   let i = 0;
-  while (i < rootTagEnd) {
+  while (i < prologEnd) {
     const c = text.charCodeAt(i);
     if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0xfeff) {
       i++;
-    } else if (text.startsWith('<?', i)) {
-      i = text.indexOf('?>', i + 2) + 2;
-    } else if (text.startsWith('<!--', i)) {
-      i = text.indexOf('-->', i + 4) + 3;
-    } else if (text.startsWith('<!', i)) {
+      continue;
+    }
+    const end = text.startsWith('<?', i)
+      ? text.indexOf('?>', i + 2) + 2
+      : text.startsWith('<!--', i)
+        ? text.indexOf('-->', i + 4) + 3
+        : -1;
+    if (end > i) {
+      i = end;
+      continue;
+    }
+    if (end === -1 && text.startsWith('<!DOCTYPE', i)) {
       const before = text.slice(0, i);
       const line = before.split('\n').length;
       const column = i - before.lastIndexOf('\n');
@@ -327,9 +337,7 @@ function refuseDoctype(text: string, rootTagEnd: number): void {
         'DTD_FORBIDDEN',
         `The document declares a DOCTYPE (line ${line}, column ${column}); DTDs and entity declarations are refused to rule out external entities and entity expansion.`,
       );
-    } else {
-      return; // the root element's start tag
     }
-    if (i < 2) return; // indexOf found no end: cannot happen after saxes accepted the prolog
+    return; // the root element's start tag, or markup saxes refuses anyway
   }
 }

@@ -148,6 +148,7 @@ describe('parseXml builds the Document xmldom itself would build, in one pass', 
     expect(declared.code).toBe('DTD_FORBIDDEN');
     expect(declared.message).toMatch(/line 4, column 1/);
     expect(parseXml('<!-- <!DOCTYPE a> --><?p <!DOCTYPE?><a/>').documentElement?.nodeName).toBe('a');
+    expect(refusal('<!-- x -->\n<!DOCTYPE a SYSTEM "file:///etc/passwd">').code).toBe('DTD_FORBIDDEN');
   });
 
   it('refuses an over-long attribute among others on an element, and a DOCTYPE after the root', () => {
