@@ -10,7 +10,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createPool } from '../db';
-import { createIssuer } from '../db/issuers';
 import { startHub } from '../embedded/hub';
 import { freePort } from '../embedded/ports';
 import { makeUblInvoice } from '../test/support/invoice-factory';
@@ -44,11 +43,8 @@ async function main() {
   const base = `http://127.0.0.1:${port}/api/v1`;
   const db = createPool(hub.databaseUrl, 4);
   try {
-    const { apiKey } = await createIssuer(db, {
-      name: 'Bench Issuer',
-      eik: '123456786',
-      email: 'bench@issuer.example',
-    });
+    const apiKey = hub.demoIssuer?.apiKey;
+    if (!apiKey) throw new Error('a fresh hub should have created its demo issuer');
     const runTag = crypto.randomInt(1_000_000);
     const invoices = Array.from({ length: N }, (_, i) =>
       makeUblInvoice({

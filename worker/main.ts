@@ -1,4 +1,4 @@
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type LogLevel, type LogMetadata } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createPool } from '../db';
 import { createMailer } from '../mail/mailer';
@@ -10,6 +10,7 @@ export async function runWorker(config: HubConfig): Promise<void> {
   if (!config.temporalAddress || !config.databaseUrl || !config.smtpUrl) {
     throw new Error('the worker needs TEMPORAL_ADDRESS, DATABASE_URL and SMTP_URL (bin/hub start sets them)');
   }
+  Runtime.install({ logger: temporalLogger() });
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const db = createPool(config.databaseUrl, 20);
   const mailer = createMailer(db, config.smtpUrl, config.mailFrom);
@@ -29,4 +30,20 @@ export async function runWorker(config: HubConfig): Promise<void> {
     await db.end();
     await connection.close();
   }
+}
+
+/** The Temporal SDK's log lines go through the hub's one logger, at its level. */
+function temporalLogger() {
+  const at =
+    (level: 'trace' | 'debug' | 'info' | 'warn' | 'error') => (message: string, meta?: LogMetadata) =>
+      logger[level]({ component: 'temporal-sdk', ...meta }, message);
+  return {
+    log: (level: LogLevel, message: string, meta?: LogMetadata) =>
+      at(level.toLowerCase() as 'trace' | 'debug' | 'info' | 'warn' | 'error')(message, meta),
+    trace: at('trace'),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+  };
 }

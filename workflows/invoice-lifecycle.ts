@@ -3,6 +3,7 @@ import {
   condition,
   continueAsNew,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -23,6 +24,15 @@ import {
   type LifecycleStatus,
 } from './messages';
 import { InvoiceNumber, InvoiceStatus, IssuerId, RecipientEmail } from './search-attributes';
+
+/**
+ * Timeline writes are one quick, idempotent row each: run as local activities, recorded in the workflow's own task,
+ * which halves the round trips through the Temporal server per invoice.
+ */
+const timeline = proxyLocalActivities<Pick<InvoiceActivities, 'recordEvent'>>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
 
 const work = proxyActivities<InvoiceActivities>({
   startToCloseTimeout: '30 seconds', // a worker that dies mid-activity is noticed after this long
@@ -59,7 +69,11 @@ export async function invoiceLifecycle(
     const event = { at: new Date().toISOString(), type, detail };
     state.timeline.push(event);
     upsertSearchAttributes({ [InvoiceStatus.name]: [status] });
-    await work.recordEvent(input.invoiceId, { key: `${state.timeline.length}:${type}`, status, ...event });
+    await timeline.recordEvent(input.invoiceId, {
+      key: `${state.timeline.length}:${type}`,
+      status,
+      ...event,
+    });
   };
   const note = async (type: string, detail?: Record<string, unknown>) => advance(state.status, type, detail);
 

@@ -5,7 +5,7 @@
  */
 import 'reflect-metadata';
 import { createHash, verify as verifySignature } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import {
   BasicOCSPResponse,
   CertID,
@@ -97,17 +97,19 @@ export async function checkRevocation(
   return { status: 'unknown', reasons };
 }
 
-const crlCache = new Map<string, x509.X509Crl[]>();
+/** Parsed CRL files, keyed by path and modification time: an operator who replaces a CRL file is heard at once. */
+const crlCache = new Map<string, { modified: number; crls: x509.X509Crl[] }>();
 
 function loadCrlFile(file: string, reasons: string[]): x509.X509Crl[] {
-  const cached = crlCache.get(file);
-  if (cached) return cached;
   try {
+    const modified = statSync(file).mtimeMs;
+    const cached = crlCache.get(file);
+    if (cached && cached.modified === modified) return cached.crls;
     const bytes = readFileSync(file);
     const text = bytes.toString('latin1');
     const ders = text.includes('-----BEGIN X509 CRL-----') ? pemBlocks(text, 'X509 CRL') : [bytes];
     const crls = ders.map((der) => new x509.X509Crl(new Uint8Array(der)));
-    crlCache.set(file, crls);
+    crlCache.set(file, { modified, crls });
     return crls;
   } catch (error) {
     reasons.push(`CRL file ${file}: ${message(error)}`);
