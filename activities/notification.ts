@@ -6,8 +6,6 @@ import type { ActivityDeps } from './index';
 import { loadInvoice } from './load';
 
 export function notificationActivities({ db, mailer, config, secret }: ActivityDeps) {
-  const invoiceLink = (invoiceId: string) => `${config.publicUrl}/invoices/${invoiceId}`;
-
   async function issuerOf(invoiceId: string) {
     const record = await loadInvoice(db, invoiceId);
     const issuer = await getIssuer(db, record.issuerId);
@@ -16,23 +14,27 @@ export function notificationActivities({ db, mailer, config, secret }: ActivityD
     return { record, issuer };
   }
 
+  /**
+   * The invoice's recipient and the link to mail them: straight to the invoice once they have registered,
+   * otherwise their invitation (the same one for every invoice until they register).
+   */
   async function recipientOf(invoiceId: string) {
     const record = await loadInvoice(db, invoiceId);
     if (!record.recipientEmail) {
       throw ApplicationFailure.nonRetryable(`invoice ${invoiceId} has no recipient e-mail`, 'NoRecipient');
     }
-    return { record, email: record.recipientEmail };
+    const recipient = await ensureRecipient(db, record.recipientEmail);
+    const invitation = !recipient.registered;
+    const link = invitation
+      ? `${config.publicUrl}/invite/${await ensureInvitation(db, secret, recipient, invoiceId, config.invitationTtlDays)}?invoice=${invoiceId}`
+      : `${config.publicUrl}/invoices/${invoiceId}`;
+    return { record, email: record.recipientEmail, invitation, link };
   }
 
   return {
     /** E-mails the recipient a link; the first invoice to an address that has not registered carries the invitation. */
     async notifyRecipient(invoiceId: string): Promise<{ recipient: string; invitation: boolean }> {
-      const { record, email } = await recipientOf(invoiceId);
-      const recipient = await ensureRecipient(db, email);
-      const invitation = !recipient.registered;
-      const link = invitation
-        ? `${config.publicUrl}/invite/${await ensureInvitation(db, secret, recipient, invoiceId, config.invitationTtlDays)}?invoice=${invoiceId}`
-        : invoiceLink(invoiceId);
+      const { record, email, invitation, link } = await recipientOf(invoiceId);
       await mailer.send({
         idempotencyKey: `notify:${invoiceId}`,
         kind: invitation ? 'invitation' : 'new-invoice',
@@ -44,11 +46,7 @@ export function notificationActivities({ db, mailer, config, secret }: ActivityD
     },
 
     async remindRecipient(invoiceId: string, reminder: number): Promise<void> {
-      const { record, email } = await recipientOf(invoiceId);
-      const recipient = await ensureRecipient(db, email);
-      const link = recipient.registered
-        ? invoiceLink(invoiceId)
-        : `${config.publicUrl}/invite/${await ensureInvitation(db, secret, recipient, invoiceId, config.invitationTtlDays)}?invoice=${invoiceId}`;
+      const { record, email, link } = await recipientOf(invoiceId);
       await mailer.send({
         idempotencyKey: `remind:${invoiceId}:${reminder}`,
         kind: 'reminder',

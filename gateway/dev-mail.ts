@@ -1,11 +1,6 @@
 import { Router } from 'express';
 import { readMailbox } from '../embedded/mail-server';
-
-const escapeHtml = (value: string): string =>
-  value.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  );
+import { escapeHtml } from '../platform/html';
 
 /** Only with the built-in SMTP server: what the hub has mailed, as JSON and as a page. */
 export function createDevMailRouter(storeDir: string): Router {

@@ -1,4 +1,5 @@
 import type { InvoiceSummary } from '../domain/invoice/model';
+import { escapeHtml } from '../platform/html';
 
 /** The hub's e-mails, in Bulgarian and English, as plain text and matching HTML. */
 export interface RenderedMail {
@@ -6,12 +7,6 @@ export interface RenderedMail {
   text: string;
   html: string;
 }
-
-const escapeHtml = (value: string): string =>
-  value.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  );
 
 function render(
   subject: string,
