@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type Invoice, parseInvoice } from '../../domain/invoice';
+import { type Invoice, parseInvoice, type VatBreakdown } from '../../domain/invoice';
 import { checkNumbering, validateInvoice } from '../../domain/rules';
 import { amount, round2, show } from '../../domain/rules/amounts';
 
@@ -22,6 +22,21 @@ const findingFor = (invoice: Invoice, ruleId: string) =>
 function foreign(invoice: Invoice): void {
   invoice.seller.vatId = 'DE123456789';
   invoice.seller.address = { ...invoice.seller.address, countryCode: 'DE' };
+}
+
+/** Leaves one line of 100.00 that carries no VAT, in the breakdown's category, with totals to match. */
+function oneLineWithoutVat(invoice: Invoice, breakdown: VatBreakdown): void {
+  invoice.lines = [{ ...invoice.lines[0], vatCategoryCode: breakdown.categoryCode, vatRate: '0' }];
+  invoice.vatBreakdown = [breakdown];
+  invoice.totals = {
+    ...invoice.totals,
+    lineNetTotal: '100.00',
+    taxExclusive: '100.00',
+    vatTotal: '0.00',
+    taxInclusive: '100.00',
+    payable: '100.00',
+  };
+  invoice.vatAmounts = [{ amount: '0.00', currency: 'EUR' }];
 }
 
 describe('the valid fixture', () => {
@@ -144,25 +159,13 @@ describe('VAT category rules', () => {
   function exempt(change: (invoice: Invoice) => void = () => undefined): Invoice {
     return invoiceWith((invoice) => {
       foreign(invoice);
-      invoice.lines = [{ ...invoice.lines[0], vatCategoryCode: 'E', vatRate: '0' }];
-      invoice.vatBreakdown = [
-        {
-          taxableAmount: '100.00',
-          taxAmount: '0.00',
-          categoryCode: 'E',
-          rate: '0',
-          exemptionReason: 'Art. 132 Directive 2006/112',
-        },
-      ];
-      invoice.totals = {
-        ...invoice.totals,
-        lineNetTotal: '100.00',
-        taxExclusive: '100.00',
-        vatTotal: '0.00',
-        taxInclusive: '100.00',
-        payable: '100.00',
-      };
-      invoice.vatAmounts = [{ amount: '0.00', currency: 'EUR' }];
+      oneLineWithoutVat(invoice, {
+        taxableAmount: '100.00',
+        taxAmount: '0.00',
+        categoryCode: 'E',
+        rate: '0',
+        exemptionReason: 'Art. 132 Directive 2006/112',
+      });
       change(invoice);
     });
   }
@@ -336,17 +339,12 @@ describe('Bulgarian rules', () => {
   it('BG-05: a supply without VAT states its legal ground', () => {
     const zeroRated = (note: string[]) =>
       invoiceWith((invoice) => {
-        invoice.lines = [{ ...invoice.lines[0], vatCategoryCode: 'Z', vatRate: '0' }];
-        invoice.vatBreakdown = [{ taxableAmount: '100.00', taxAmount: '0.00', categoryCode: 'Z', rate: '0' }];
-        invoice.totals = {
-          ...invoice.totals,
-          lineNetTotal: '100.00',
-          taxExclusive: '100.00',
-          vatTotal: '0.00',
-          taxInclusive: '100.00',
-          payable: '100.00',
-        };
-        invoice.vatAmounts = [{ amount: '0.00', currency: 'EUR' }];
+        oneLineWithoutVat(invoice, {
+          taxableAmount: '100.00',
+          taxAmount: '0.00',
+          categoryCode: 'Z',
+          rate: '0',
+        });
         invoice.notes = note;
       });
     expect(ruleIds(zeroRated([]))).toContain('BG-05');
