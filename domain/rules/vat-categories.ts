@@ -172,22 +172,21 @@ function checkCategory(context: RuleContext, category: Category): void {
         `Line ${lines[0].index + 1} has VAT category ${label}: ${message}`,
         `Ред ${lines[0].index + 1} е с ДДС категория ${labelBg}: ${messageBg}`,
       );
-    const allowance = documentLevel.find(({ charge }) => !charge.isCharge);
-    if (allowance)
-      context.fatal(
-        id(category, 3),
-        paths.nth('BG-20', allowance.index),
-        `A document level allowance has VAT category ${label}: ${message}`,
-        `Отстъпка на ниво документ е с ДДС категория ${labelBg}: ${messageBg}`,
-      );
-    const charge = documentLevel.find(({ charge }) => charge.isCharge);
-    if (charge)
-      context.fatal(
-        id(category, 4),
-        paths.nth('BG-20', charge.index),
-        `A document level charge has VAT category ${label}: ${message}`,
-        `Надбавка на ниво документ е с ДДС категория ${labelBg}: ${messageBg}`,
-      );
+    // 03 names the first allowance, 04 the first charge, both from the one BG-20 list.
+    const documentLevelKinds = [
+      { isCharge: false, number: 3, what: 'A document level allowance', whatBg: 'Отстъпка на ниво документ' },
+      { isCharge: true, number: 4, what: 'A document level charge', whatBg: 'Надбавка на ниво документ' },
+    ];
+    for (const { isCharge, number, what, whatBg } of documentLevelKinds) {
+      const first = documentLevel.find(({ charge }) => charge.isCharge === isCharge);
+      if (first)
+        context.fatal(
+          id(category, number),
+          paths.nth('BG-20', first.index),
+          `${what} has VAT category ${label}: ${message}`,
+          `${whatBg} е с ДДС категория ${labelBg}: ${messageBg}`,
+        );
+    }
   }
 
   // 05–07: rates.
@@ -434,28 +433,35 @@ function checkNotSubjectExcludesOthers(context: RuleContext): void {
       `ред ${otherLine + 1}`,
       invoice.lines[otherLine].vatCategoryCode,
     );
-  const otherAllowance = invoice.allowanceCharges.findIndex(
-    (charge) => !charge.isCharge && present(charge.vatCategoryCode) && charge.vatCategoryCode !== 'O',
-  );
-  if (otherAllowance >= 0)
-    report(
-      'BR-O-13',
-      paths.nth('BG-20', otherAllowance),
-      'a document level allowance',
-      'отстъпка на ниво документ',
-      invoice.allowanceCharges[otherAllowance].vatCategoryCode,
+  // Allowances (BR-O-13) and charges (BR-O-14) stand in the one BG-20 list; each rule looks at its own kind.
+  const documentLevelKinds = [
+    {
+      isCharge: false,
+      ruleId: 'BR-O-13',
+      what: 'a document level allowance',
+      whatBg: 'отстъпка на ниво документ',
+    },
+    {
+      isCharge: true,
+      ruleId: 'BR-O-14',
+      what: 'a document level charge',
+      whatBg: 'надбавка на ниво документ',
+    },
+  ];
+  for (const { isCharge, ruleId, what, whatBg } of documentLevelKinds) {
+    const other = invoice.allowanceCharges.findIndex(
+      (charge) =>
+        charge.isCharge === isCharge && present(charge.vatCategoryCode) && charge.vatCategoryCode !== 'O',
     );
-  const otherCharge = invoice.allowanceCharges.findIndex(
-    (charge) => charge.isCharge && present(charge.vatCategoryCode) && charge.vatCategoryCode !== 'O',
-  );
-  if (otherCharge >= 0)
-    report(
-      'BR-O-14',
-      paths.nth('BG-20', otherCharge),
-      'a document level charge',
-      'надбавка на ниво документ',
-      invoice.allowanceCharges[otherCharge].vatCategoryCode,
-    );
+    if (other >= 0)
+      report(
+        ruleId,
+        paths.nth('BG-20', other),
+        what,
+        whatBg,
+        invoice.allowanceCharges[other].vatCategoryCode,
+      );
+  }
 }
 
 /** BR-IC-11, BR-IC-12: an intra-community supply states when and where goods were delivered. */
