@@ -932,6 +932,14 @@ function checkCodeLists(context: RuleContext): void {
       );
     }
   };
+  // Breakdowns, allowances/charges and lines name their VAT category from the one UNCL 5305 list.
+  const vatCategoryCode = (
+    ruleId: string,
+    value: string | undefined,
+    path: string,
+    term: string,
+    termBg: string,
+  ): void => codeList(ruleId, value, VAT_CATEGORY_CODES, path, term, termBg, 'S, Z, E, AE, K, G, O, L, M');
   codeList(
     'BR-CL-01',
     invoice.typeCode,
@@ -987,25 +995,21 @@ function checkCodeLists(context: RuleContext): void {
     );
   });
   invoice.vatBreakdown.forEach((vat, index) => {
-    codeList(
+    vatCategoryCode(
       'BR-CL-17',
       vat.categoryCode,
-      VAT_CATEGORY_CODES,
       paths.nth('BG-23', index),
       'The VAT category code (BT-118)',
       'Кодът на ДДС категорията (BT-118)',
-      'S, Z, E, AE, K, G, O, L, M',
     );
   });
   invoice.allowanceCharges.forEach((charge, index) => {
-    codeList(
+    vatCategoryCode(
       'BR-CL-17',
       charge.vatCategoryCode,
-      VAT_CATEGORY_CODES,
       paths.nth('BG-20', index),
       'The VAT category code',
       'Кодът на ДДС категорията',
-      'S, Z, E, AE, K, G, O, L, M',
     );
     if (!charge.isCharge)
       codeList(
@@ -1019,14 +1023,12 @@ function checkCodeLists(context: RuleContext): void {
       );
   });
   invoice.lines.forEach((line, index) => {
-    codeList(
+    vatCategoryCode(
       'BR-CL-18',
       line.vatCategoryCode,
-      VAT_CATEGORY_CODES,
       paths.line(index, 'BT-151'),
       `The VAT category code (BT-151) of line ${index + 1}`,
       `Кодът на ДДС категорията (BT-151) на ред ${index + 1}`,
-      'S, Z, E, AE, K, G, O, L, M',
     );
   });
   invoice.supportingDocuments?.forEach((document, index) => {
