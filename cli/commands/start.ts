@@ -33,7 +33,7 @@ export function registerStartCommands(program: Command): void {
               'Demo issuer (kept in the data folder):',
               `  id      ${hub.demoIssuer.id}`,
               `  API key ${hub.demoIssuer.apiKey}`,
-              `  try:    bin/hub submit --api-key ${hub.demoIssuer.apiKey} invoice.xml`,
+              `  try:    bin/hub submit --api-key ${hub.demoIssuer.apiKey} examples/invoice.xml`,
             ]
           : []),
         '',
