@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Express } from 'express';
+import helmet from 'helmet';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db';
@@ -26,6 +27,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(securityHeaders(Boolean(deps.config.tls)));
   const apiDocument = openApiDocument(deps.config.maxInvoiceBytes);
 
   app.get('/api/v1/openapi.json', (_req, res) => {
@@ -57,6 +59,34 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   servePortal(app);
   app.use(errorHandler);
   return app;
+}
+
+/**
+ * A strict Content-Security-Policy (scripts only from the hub; Angular's component styles need inline styles) and
+ * the usual hardening headers. HSTS and upgrading requests only make sense when the hub itself serves TLS.
+ */
+function securityHeaders(tls: boolean) {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(tls ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    strictTransportSecurity: tls ? { maxAge: 31_536_000 } : false,
+    referrerPolicy: { policy: 'no-referrer' },
+  });
 }
 
 /** The built Angular portal, with every unknown page falling back to index.html for client-side routing. */

@@ -136,6 +136,15 @@ describe('issuer API over HTTP', () => {
     expect(await own.text()).toContain('<Invoice');
   });
 
+  test('pages are served with a strict Content-Security-Policy and no framing', async () => {
+    const response = await fetch(base.replace('/api/v1', '/invoices/some-id'));
+    const policy = response.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).not.toContain('upgrade-insecure-requests');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
   test('the OpenAPI document describes the intake operation, and malformed ids are refused by it', async () => {
     const document = await (await fetch(`${base}/openapi.json`)).json();
     expect(document.openapi).toMatch(/^3\./);
