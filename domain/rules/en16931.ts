@@ -939,7 +939,7 @@ function checkCodeLists(context: RuleContext): void {
     path: string,
     term: string,
     termBg: string,
-  ): void => codeList(ruleId, value, VAT_CATEGORY_CODES, path, term, termBg, 'S, Z, E, AE, K, G, O, L, M');
+  ): void => codeList(ruleId, value, VAT_CATEGORY_CODES, path, term, termBg, 'S, Z, E, AE, K, G, O, L, M, B');
   codeList(
     'BR-CL-01',
     invoice.typeCode,
