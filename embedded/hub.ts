@@ -32,7 +32,9 @@ export async function startHub(baseEnv: NodeJS.ProcessEnv = process.env): Promis
   fs.mkdirSync(config.dataDir, { recursive: true });
   claimDataDir(config.dataDir);
   const stops: (() => Promise<void>)[] = [];
+  let stopping = false; // once set, the supervisor no longer restarts children that exit
   const stopAll = async () => {
+    stopping = true;
     for (const stop of stops.reverse()) await stop().catch((err) => logger.warn({ err }, 'stop failed'));
     fs.rmSync(path.join(config.dataDir, 'hub.pid'), { force: true });
   };
@@ -57,7 +59,6 @@ export async function startHub(baseEnv: NodeJS.ProcessEnv = process.env): Promis
       SMTP_URL: services.smtpUrl,
       DEV_MAIL_DIR: services.devMailDir ?? '',
     };
-    let stopping = false;
     const worker = supervise('worker', env, config.dataDir, () => stopping);
     stops.push(() => worker.stop());
     const gateway = supervise('gateway', env, config.dataDir, () => stopping);
@@ -81,7 +82,6 @@ export async function startHub(baseEnv: NodeJS.ProcessEnv = process.env): Promis
       children: { worker: worker.current, gateway: gateway.current },
       async stop() {
         if (stopping) return stopped;
-        stopping = true;
         await stopAll();
         resolveStopped();
       },
