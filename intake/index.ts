@@ -3,7 +3,8 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import type { Db } from '../db';
 import { recordReceivedInvoice, type InvoiceRecord } from '../db/invoices';
 import type { Issuer } from '../db/issuers';
-import { parseInvoice, summarizeInvoice } from '../domain/invoice';
+import { InvoiceFormatError, parseInvoice, summarizeInvoice } from '../domain/invoice';
+import { XmlInputError } from '../domain/xml';
 import type { HubConfig } from '../platform/config';
 import { lifecycleWorkflowId, type LifecycleInput } from '../workflows/messages';
 import { InvoiceNumber, IssuerId } from '../workflows/search-attributes';
@@ -88,8 +89,9 @@ function readSummary(bytes: Buffer) {
   try {
     summary = summarizeInvoice(parseInvoice(bytes));
   } catch (error) {
-    const code = (error as { code?: string }).code ?? 'NOT_AN_INVOICE';
-    throw new IntakeError(code, (error as Error).message, code === 'TOO_LARGE' ? 413 : 422);
+    // Only the parser's own verdicts describe the sender's input; anything else is the hub's fault and stays a 500.
+    if (!(error instanceof XmlInputError || error instanceof InvoiceFormatError)) throw error;
+    throw new IntakeError(error.code, error.message, error.code === 'TOO_LARGE' ? 413 : 422);
   }
   if (!summary.number?.trim()) {
     throw new IntakeError('MISSING_INVOICE_NUMBER', 'the invoice has no number (BT-1)', 422);
