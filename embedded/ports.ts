@@ -18,17 +18,25 @@ export async function waitForPort(port: number, host = '127.0.0.1', timeoutMs = 
   }
 }
 
-/** A TCP port that was free a moment ago (for tests and side services). */
+/**
+ * A TCP port that was free a moment ago (for tests and side services). Chosen below Linux's ephemeral range
+ * (32768+), so an outgoing connection's local port cannot take it before the service that was given it binds it again
+ * (a restarted server on the same ports would otherwise fail with "address already in use").
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 15_000 + Math.floor(Math.random() * 15_000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free TCP port found between 15000 and 30000');
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = net.createServer();
     server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
