@@ -17,6 +17,8 @@ import type {
   VatBreakdown,
 } from './model';
 
+import { CREDIT_NOTE_TYPE_CODES } from '../rules/code-lists';
+
 export const CII_NAMESPACES = {
   rsm: 'urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100',
   ram: 'urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100',
@@ -25,21 +27,6 @@ export const CII_NAMESPACES = {
 } as const;
 
 const cii = new XmlReader(CII_NAMESPACES);
-
-/** UNTDID 1001 codes of credit notes (the CII root is the same for invoices and credit notes). */
-const CREDIT_NOTE_TYPE_CODES = new Set([
-  '81',
-  '83',
-  '261',
-  '262',
-  '296',
-  '308',
-  '381',
-  '396',
-  '420',
-  '458',
-  '532',
-]);
 
 function date(element: Element | undefined): string | undefined {
   if (!element) return undefined;
@@ -236,6 +223,7 @@ export function readCii(root: Element): Invoice {
     .all(summation, 'ram:TaxTotalAmount')
     .map((amount) => ({ amount: textOf(amount), currency: attributeOf(amount, 'currencyID') }));
   const typeCode = cii.text(document, 'ram:TypeCode') ?? '';
+  // The CII root is the same for invoices and credit notes: the type code (BT-3) tells them apart.
   const kind: DocumentKind = CREDIT_NOTE_TYPE_CODES.has(typeCode) ? 'CreditNote' : 'Invoice';
   const taxes = cii.all(settlement, 'ram:ApplicableTradeTax');
   const documents = cii.all(agreement, 'ram:AdditionalReferencedDocument').map(supportingDocument);

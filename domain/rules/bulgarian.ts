@@ -12,26 +12,14 @@ import { classifyBulgarianId, isValidBgVat, isValidEik, normalizeIdentifier } fr
 import type { Invoice, Party } from '../invoice/model';
 import { amount } from './amounts';
 import { type RuleContext, present } from './context';
+import { CREDIT_NOTE_TYPE_CODES } from './code-lists';
 
 export const EURO_ADOPTION_DATE = '2026-01-01';
 const BULGARIAN_VAT_RATES = ['20', '9', '0'];
 /** Categories in which no VAT is charged, so Art. 114(1)(12) requires the legal ground on the invoice. */
 const NO_VAT_CATEGORIES = new Set(['Z', 'E', 'AE', 'K', 'G', 'O']);
-const CREDIT_OR_DEBIT_NOTE_CODES = new Set([
-  '381',
-  '383',
-  '384',
-  '81',
-  '83',
-  '261',
-  '262',
-  '296',
-  '308',
-  '396',
-  '420',
-  '458',
-  '532',
-]);
+/** Art. 115 notes: every credit-note code, and the debit notes (383, 384). */
+const CREDIT_OR_DEBIT_NOTE_CODES = new Set([...CREDIT_NOTE_TYPE_CODES, '383', '384']);
 
 export function isBulgarianSeller(invoice: Invoice): boolean {
   return (
