@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { issuerNumberingHistory, saveVerification } from '../db/invoices';
 import type { InvoiceSummary } from '../domain/invoice/model';
+import type { SignatureReport } from '../domain/signature/types';
 import { summarizeInvoice, parseInvoice } from '../domain/invoice';
 import { checkNumbering } from '../domain/rules';
 import { verifyInvoice as verifyInvoiceDocument } from '../domain/verification';
@@ -72,13 +73,7 @@ export function verificationActivities({ db, config }: ActivityDeps) {
 
 function signatureReasons(
   policy: SignaturePolicy,
-  signature: {
-    present: boolean;
-    intact: boolean;
-    level: string;
-    indication: string;
-    checks: { name: string; passed: boolean; detail: string }[];
-  },
+  signature: SignatureReport,
   subIndication: string | undefined,
 ): string[] {
   const failed = signature.checks.filter((c) => !c.passed).map((c) => `${c.name}: ${c.detail}`);
