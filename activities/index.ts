@@ -2,6 +2,7 @@ import type { Db } from '../db';
 import type { Mailer } from '../mail/mailer';
 import type { HubConfig } from '../platform/config';
 import { archiveActivities } from './archive';
+import { channelAnswerActivities } from './channel-answers';
 import { notificationActivities } from './notification';
 import { timelineActivities } from './timeline';
 import { verificationActivities } from './verification';
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
     ...archiveActivities(deps),
     ...notificationActivities(deps),
     ...timelineActivities(deps),
+    ...channelAnswerActivities(deps),
   };
 }
 

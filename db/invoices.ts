@@ -15,6 +15,8 @@ export interface InvoiceRecord {
   verification?: unknown;
   receivedAt: string;
   viewedAt?: string;
+  /** The channel delivery (SFTP file, AS2 message) that brought it; none for the REST API. */
+  deliveryId?: string;
 }
 
 interface InvoiceRow {
@@ -30,10 +32,11 @@ interface InvoiceRow {
   verification: unknown;
   received_at: Date;
   viewed_at: Date | null;
+  delivery_id: string | null;
 }
 
 const COLUMNS =
-  'id, issuer_id, number, workflow_id, channel, sha256, summary, recipient_email, status, verification, received_at, viewed_at';
+  'id, issuer_id, number, workflow_id, channel, sha256, summary, recipient_email, status, verification, received_at, viewed_at, delivery_id';
 
 const toRecord = (row: InvoiceRow): InvoiceRecord => ({
   id: row.id,
@@ -48,6 +51,7 @@ const toRecord = (row: InvoiceRow): InvoiceRecord => ({
   verification: row.verification ?? undefined,
   receivedAt: row.received_at.toISOString(),
   viewedAt: row.viewed_at?.toISOString(),
+  deliveryId: row.delivery_id ?? undefined,
 });
 
 export interface ReceivedInvoice {
@@ -57,6 +61,7 @@ export interface ReceivedInvoice {
   workflowId: string;
   channel: string;
   idempotencyKey?: string;
+  deliveryId?: string;
   original: Buffer;
   sha256: string;
   summary: InvoiceSummary;
@@ -71,8 +76,8 @@ export async function recordReceivedInvoice(
   invoice: ReceivedInvoice,
 ): Promise<{ record: InvoiceRecord; created: boolean }> {
   const inserted = await db.query<InvoiceRow>(
-    `insert into invoices (id, issuer_id, number, workflow_id, channel, idempotency_key, original, sha256, summary, recipient_email)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    `insert into invoices (id, issuer_id, number, workflow_id, channel, idempotency_key, original, sha256, summary, recipient_email, delivery_id)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
      on conflict do nothing
      returning ${COLUMNS}`,
     [
@@ -86,6 +91,7 @@ export async function recordReceivedInvoice(
       invoice.sha256,
       invoice.summary,
       invoice.summary.customer.email?.toLowerCase() ?? null,
+      invoice.deliveryId ?? null,
     ],
   );
   if (inserted.rows[0]) return { record: toRecord(inserted.rows[0]), created: true };

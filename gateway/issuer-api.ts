@@ -1,6 +1,7 @@
 import express, { Router, type Request } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db';
+import { getDelivery } from '../db/deliveries';
 import { getInvoice, getOriginal, listInvoiceEvents, type InvoiceRecord } from '../db/invoices';
 import { findIssuerByApiKey, type Issuer } from '../db/issuers';
 import { acceptInvoice } from '../intake';
@@ -42,6 +43,19 @@ export function createIssuerApi(deps: IssuerApiDeps): Router {
     return record;
   };
 
+  /** The file or message a channel delivered the invoice in, when it came by one. */
+  const deliveryOf = async (record: InvoiceRecord) => {
+    const delivery = record.deliveryId ? await getDelivery(db, record.deliveryId) : undefined;
+    return delivery
+      ? {
+          id: delivery.id,
+          channel: delivery.channel,
+          file: delivery.fileName,
+          receivedAt: delivery.receivedAt,
+        }
+      : null;
+  };
+
   router.post(
     '/invoices',
     express.raw({ type: ['application/xml', 'text/xml'], limit: config.maxInvoiceBytes }),
@@ -63,6 +77,7 @@ export function createIssuerApi(deps: IssuerApiDeps): Router {
           id: invoice.id,
           number: invoice.number,
           status: invoice.status,
+          channel: invoice.channel,
           duplicate: !created,
           links: links(invoice),
         });
@@ -79,6 +94,7 @@ export function createIssuerApi(deps: IssuerApiDeps): Router {
       number: record.number,
       status: record.status,
       channel: record.channel,
+      delivery: await deliveryOf(record),
       receivedAt: record.receivedAt,
       viewedAt: record.viewedAt ?? null,
       document: {

@@ -39,6 +39,7 @@ const accepted = {
     id: { type: 'string', format: 'uuid' },
     number: { type: 'string' },
     status: { type: 'string' },
+    channel: { type: 'string', description: 'how the invoice was delivered: api, sftp, sftp-pickup, as2' },
     duplicate: {
       type: 'boolean',
       description: 'true when this delivery repeated an earlier one; id is the first',

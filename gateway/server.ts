@@ -1,13 +1,19 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import { loadHostKey } from '../connectors/sftp/keys';
+import { startSftpServer, type RunningSftpServer } from '../connectors/sftp/server';
 import { createPool, migrate } from '../db';
+import { resumeDeliveries } from '../intake/deliveries';
 import type { HubConfig } from '../platform/config';
 import { logger } from '../platform/logger';
 import { connectTemporal } from '../platform/temporal';
 import { createGatewayApp } from './app';
 
-/** Serves the gateway on PORT (HTTPS when TLS_CERT_FILE and TLS_KEY_FILE are set) until stopped. */
+/**
+ * Serves the gateway on PORT (HTTPS when TLS_CERT_FILE and TLS_KEY_FILE are set) and the hub's SFTP server on
+ * SFTP_PORT until stopped, and every few seconds processes channel deliveries a dead node left unprocessed.
+ */
 export async function startGateway(
   config: HubConfig,
   devMailDir?: string,
@@ -28,12 +34,51 @@ export async function startGateway(
     server.listen(config.port, resolve);
   });
   logger.info({ port: config.port, tls: Boolean(config.tls) }, 'gateway listening');
+
+  const intake = { db, temporal, config };
+  let sftp: RunningSftpServer | undefined;
+  if (config.sftp.enabled) {
+    sftp = await startSftpServer(intake, {
+      port: config.sftp.port,
+      hostKey: loadHostKey(config.dataDir, config.sftp.hostKeyFile),
+      maxUploadBytes: config.sftp.maxUploadBytes,
+      outboxDays: config.sftp.outboxDays,
+    });
+  }
+  const recovery = repeat(config.deliveryRecoverySeconds * 1000, () =>
+    resumeDeliveries(intake, config.deliveryRecoverySeconds),
+  );
   return {
     async close() {
+      recovery.stop();
+      await sftp?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await recovery.done();
       await temporal.connection.close();
       await db.end();
     },
+  };
+}
+
+/** Runs `work` now and then every `intervalMs` after it finished, until stopped; failures are logged. */
+function repeat(intervalMs: number, work: () => Promise<unknown>) {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let running: Promise<unknown> = Promise.resolve();
+  const run = () => {
+    running = work()
+      .catch((error: unknown) => logger.warn({ err: error }, 'delivery recovery pass failed'))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(run, intervalMs);
+      });
+  };
+  run();
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+    done: () => running.then(() => undefined),
   };
 }

@@ -1,13 +1,14 @@
 import crypto from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Db } from '../db';
+import type { Channel } from '../db/deliveries';
 import { recordReceivedInvoice, type InvoiceRecord } from '../db/invoices';
 import type { Issuer } from '../db/issuers';
 import { InvoiceFormatError, parseInvoice, summarizeInvoice } from '../domain/invoice';
 import { XmlInputError } from '../domain/xml';
 import type { HubConfig } from '../platform/config';
 import { lifecycleWorkflowId, type LifecycleInput } from '../workflows/messages';
-import { InvoiceNumber, IssuerId } from '../workflows/search-attributes';
+import { Channel as ChannelAttribute, InvoiceNumber, IssuerId } from '../workflows/search-attributes';
 
 /**
  * Intake: the one door every channel (REST API, SFTP, AS2) uses to hand an invoice to the hub.
@@ -30,8 +31,10 @@ export class IntakeError extends Error {
 export interface Delivery {
   issuer: Issuer;
   bytes: Buffer;
-  channel: 'api' | 'sftp' | 'as2' | 'cli';
+  channel: Channel;
   idempotencyKey?: string;
+  /** The recorded channel delivery (intake/deliveries.ts) this invoice arrived in; none for the REST API. */
+  deliveryId?: string;
 }
 
 export interface IntakeDeps {
@@ -42,7 +45,10 @@ export interface IntakeDeps {
 
 export interface Accepted {
   invoice: InvoiceRecord;
-  /** False when this delivery repeated an earlier one: the answer points at the first. */
+  /**
+   * False when this delivery repeated an earlier one: the answer points at the first. A recorded delivery retried
+   * after a crash is still the one that created its invoice.
+   */
   created: boolean;
 }
 
@@ -66,6 +72,7 @@ export async function acceptInvoice(
     workflowId: lifecycleWorkflowId(delivery.issuer.id, summary.number),
     channel: delivery.channel,
     idempotencyKey: delivery.idempotencyKey,
+    deliveryId: delivery.deliveryId,
     original: delivery.bytes,
     sha256,
     summary,
@@ -81,7 +88,8 @@ export async function acceptInvoice(
   }
   // Started on every delivery, so a crash between recording and starting heals on the next delivery.
   await startLifecycle(temporal, config, record);
-  return { invoice: record, created };
+  const sameDelivery = delivery.deliveryId !== undefined && record.deliveryId === delivery.deliveryId;
+  return { invoice: record, created: created || sameDelivery };
 }
 
 function readSummary(bytes: Buffer) {
@@ -109,6 +117,7 @@ export async function startLifecycle(
     issuerId: record.issuerId,
     number: record.number,
     timings: { reminderDelays: config.reminderDelays },
+    delivery: { channel: record.channel, answered: channelAnswersIssuer(record.channel) },
   };
   try {
     await temporal.workflow.start('invoiceLifecycle', {
@@ -120,9 +129,15 @@ export async function startLifecycle(
       typedSearchAttributes: [
         { key: InvoiceNumber, value: record.number },
         { key: IssuerId, value: record.issuerId },
+        { key: ChannelAttribute, value: record.channel },
       ],
     });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
+}
+
+/** Channels with an outbox, where the hub writes its answers (acknowledgement, result, Invoice Responses) as files. */
+export function channelAnswersIssuer(channel: string): boolean {
+  return channel === 'sftp' || channel === 'sftp-pickup';
 }

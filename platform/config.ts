@@ -32,6 +32,22 @@ export interface HubConfig {
   temporalCli: string;
   /** Ports of the embedded services (used only when the matching *_URL / TEMPORAL_ADDRESS is not set). */
   embedded: { postgresPort: number; temporalPort: number; temporalUiPort: number; smtpPort: number };
+  sftp: {
+    /** The hub's own SFTP server; off with SFTP_ENABLED=false. */
+    enabled: boolean;
+    port: number;
+    hostKeyFile?: string;
+    /** Largest file one upload may be (a ZIP batch may hold many invoices). */
+    maxUploadBytes: number;
+    /** Days of answers an issuer's /outbox lists; older answers stay in the database. */
+    outboxDays: number;
+  };
+  as2: {
+    /** The hub's own AS2 identifier (AS2-To of what partners send). */
+    id: string;
+  };
+  /** Seconds a received file may stay unprocessed before another pass (or node) processes it. */
+  deliveryRecoverySeconds: number;
   signature: {
     /**
      * What an invoice's signature must achieve to be accepted:
@@ -83,6 +99,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       temporalUiPort: integer(env.TEMPORAL_UI_PORT, 8233, 'TEMPORAL_UI_PORT'),
       smtpPort: integer(env.SMTP_PORT, 2525, 'SMTP_PORT'),
     },
+    sftp: {
+      enabled: env.SFTP_ENABLED !== 'false',
+      port: integer(env.SFTP_PORT, 2222, 'SFTP_PORT'),
+      hostKeyFile: env.SFTP_HOST_KEY_FILE || undefined,
+      maxUploadBytes: integer(env.SFTP_MAX_UPLOAD_BYTES, 100 * KIB * KIB, 'SFTP_MAX_UPLOAD_BYTES'),
+      outboxDays: integer(env.SFTP_OUTBOX_DAYS, 30, 'SFTP_OUTBOX_DAYS'),
+    },
+    as2: { id: env.AS2_ID ?? 'EINVOICEHUB' },
+    deliveryRecoverySeconds: integer(env.DELIVERY_RECOVERY_SECONDS, 15, 'DELIVERY_RECOVERY_SECONDS'),
     signature: {
       policy: oneOf(
         env.SIGNATURE_POLICY,

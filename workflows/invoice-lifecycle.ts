@@ -18,6 +18,7 @@ import {
   resolveDisputeUpdate,
   respondToDisputeUpdate,
   statusQuery,
+  type ChannelAnswerStage,
   type Dispute,
   type LifecycleInput,
   type LifecycleState,
@@ -76,6 +77,10 @@ export async function invoiceLifecycle(
     });
   };
   const note = async (type: string, detail?: Record<string, unknown>) => advance(state.status, type, detail);
+  // Channels with an outbox (SFTP) get the result and the Invoice Responses as files, as they happen.
+  const answerChannel = async (stage: ChannelAnswerStage) => {
+    if (input.delivery?.answered) await work.answerChannel(input.invoiceId, stage);
+  };
 
   setHandler(statusQuery, () => state);
 
@@ -201,7 +206,7 @@ export async function invoiceLifecycle(
 
   if (!carried) {
     upsertSearchAttributes({ [InvoiceNumber.name]: [input.number], [IssuerId.name]: [input.issuerId] });
-    await advance('received', 'received');
+    await advance('received', 'received', { channel: input.delivery?.channel ?? 'api' });
 
     const verification = await work.verifyInvoice(input.invoiceId);
     state.summary = verification.summary;
@@ -212,6 +217,7 @@ export async function invoiceLifecycle(
         reasons: verification.reasons,
         indication: verification.indication,
       });
+      await answerChannel('rejected');
       await work.notifyIssuerOfRejection(input.invoiceId, verification.reasons);
       return state;
     }
@@ -222,6 +228,7 @@ export async function invoiceLifecycle(
       indication: verification.indication,
       warnings: verification.warnings,
     });
+    await answerChannel('verified');
 
     const archived = await work.archiveInvoice(input.invoiceId);
     await advance('archived', 'archived', { sha256: archived.sha256, retainUntil: archived.retainUntil });
@@ -255,13 +262,17 @@ export async function invoiceLifecycle(
       await advance(state.status === 'disputed' ? 'disputed' : 'viewed', 'viewed by recipient', {
         at: state.viewedAt,
       });
+      await answerChannel('viewed');
       continue;
     }
     if (isSettled(state)) break;
     await condition(allHandlersFinished);
     await continueAsNew<typeof invoiceLifecycle>(input, state);
   }
-  if (state.status !== 'cancelled') await advance('paid', 'paid in full', { amountPaid: state.amountPaid });
+  if (state.status !== 'cancelled') {
+    await advance('paid', 'paid in full', { amountPaid: state.amountPaid });
+    await answerChannel('paid');
+  }
   // Let the update that settled the invoice answer its caller before the workflow closes.
   await condition(allHandlersFinished);
   return state;

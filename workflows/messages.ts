@@ -25,7 +25,12 @@ export interface LifecycleInput {
   issuerId: string;
   number: string;
   timings: LifecycleTimings;
+  /** How the invoice arrived, and whether that channel has an outbox for the hub's answers (absent before channels). */
+  delivery?: { channel: string; answered: boolean };
 }
+
+/** What the hub tells a channel with an outbox about an invoice, as it happens. */
+export type ChannelAnswerStage = 'verified' | 'rejected' | 'viewed' | 'paid';
 
 export interface TimelineEvent {
   at: string;

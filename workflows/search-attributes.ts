@@ -5,5 +5,7 @@ export const InvoiceNumber = defineSearchAttributeKey('InvoiceNumber', SearchAtt
 export const IssuerId = defineSearchAttributeKey('IssuerId', SearchAttributeType.KEYWORD);
 export const RecipientEmail = defineSearchAttributeKey('RecipientEmail', SearchAttributeType.KEYWORD);
 export const InvoiceStatus = defineSearchAttributeKey('InvoiceStatus', SearchAttributeType.KEYWORD);
+/** How the invoice arrived: api, sftp, sftp-pickup, as2. */
+export const Channel = defineSearchAttributeKey('Channel', SearchAttributeType.KEYWORD);
 
-export const HUB_SEARCH_ATTRIBUTES = [InvoiceNumber, IssuerId, RecipientEmail, InvoiceStatus];
+export const HUB_SEARCH_ATTRIBUTES = [InvoiceNumber, IssuerId, RecipientEmail, InvoiceStatus, Channel];

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { openDatabase } from '../../embedded/database';
-import { createPool, migrate } from '../../db';
 import { createIssuer } from '../../db/issuers';
 import { isValidEik } from '../../domain/identifiers';
-import { loadConfig } from '../../platform/config';
+import { withDatabase } from '../database';
+import { registerSftpKeyCommands } from './sftp-keys';
 
 export function registerIssuerCommands(program: Command): void {
   const issuer = program.command('issuer').description('manage issuers (companies that deliver invoices)');
@@ -22,19 +21,14 @@ export function registerIssuerCommands(program: Command): void {
       }
       if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(options.email))
         throw new Error(`"${options.email}" is not an e-mail address`);
-      const database = await openDatabase(loadConfig());
-      const db = createPool(database.url, 1);
-      try {
-        await migrate(db);
+      await withDatabase(async (db) => {
         const created = await createIssuer(db, {
           name: options.name.trim(),
           eik,
           email: options.email.trim(),
         });
         process.stdout.write(JSON.stringify({ id: created.issuer.id, apiKey: created.apiKey }) + '\n');
-      } finally {
-        await db.end();
-        await database.stop();
-      }
+      });
     });
+  registerSftpKeyCommands(issuer);
 }

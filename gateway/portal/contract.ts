@@ -88,6 +88,8 @@ export interface InvoiceDetail {
   total: string;
   receivedAt: string;
   viewedAt: string | null;
+  /** How the issuer delivered it: api, sftp, sftp-pickup, as2. */
+  channel: string;
   invoice: Invoice;
   timeline: TimelineEntry[];
   links: {
@@ -104,3 +106,12 @@ export interface ViewReceipt {
   viewedAt: string;
   firstView: boolean;
 }
+
+/** How an issuer's system delivered an invoice, in words (the portal and the timeline say it alike). */
+export const CHANNEL_NAMES: Record<string, string> = {
+  api: 'the hub API',
+  sftp: 'SFTP upload',
+  'sftp-pickup': "SFTP pickup from the issuer's server",
+  as2: 'AS2',
+  cli: 'the command line',
+};

@@ -96,6 +96,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
       total: invoice.summary.total,
       receivedAt: invoice.receivedAt,
       viewedAt: invoice.viewedAt,
+      channel: invoice.channel,
       invoice: invoice.model,
       timeline: recipientTimeline(await listInvoiceEvents(db, invoice.id)),
       links: {

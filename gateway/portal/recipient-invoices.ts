@@ -28,6 +28,7 @@ export interface RecipientInvoice {
   receivedAt: string;
   viewedAt: string | null;
   workflowId: string;
+  channel: string;
   model: Invoice;
 }
 
@@ -58,8 +59,8 @@ export async function findRecipientInvoice(
   id: string,
 ): Promise<RecipientInvoice | undefined> {
   if (!UUID.test(id)) return undefined;
-  const { rows } = await db.query<InvoiceRow & { workflow_id: string; model: Invoice }>(
-    `select i.id, i.number, i.summary, i.status, i.received_at, i.viewed_at, i.workflow_id, a.model
+  const { rows } = await db.query<InvoiceRow & { workflow_id: string; channel: string; model: Invoice }>(
+    `select i.id, i.number, i.summary, i.status, i.received_at, i.viewed_at, i.workflow_id, i.channel, a.model
        from invoices i join invoice_archive a on a.invoice_id = i.id
       where i.id = $1 and lower(i.recipient_email) = lower($2)`,
     [id, email],
@@ -74,6 +75,7 @@ export async function findRecipientInvoice(
     receivedAt: row.received_at.toISOString(),
     viewedAt: row.viewed_at?.toISOString() ?? null,
     workflowId: row.workflow_id,
+    channel: row.channel,
     model: row.model,
   };
 }

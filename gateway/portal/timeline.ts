@@ -1,5 +1,5 @@
 import type { TimelineEntry as StoredEvent } from '../../db/invoices';
-import type { TimelineEntry } from './contract';
+import { CHANNEL_NAMES, type TimelineEntry } from './contract';
 
 /**
  * The status timeline as the recipient sees it. Event details are internal records (digests, validation
@@ -19,6 +19,10 @@ function text(value: unknown): string | undefined {
 
 function recipientDetail({ type, detail }: StoredEvent): string | null {
   switch (type) {
+    case 'received': {
+      const channel = text(detail.channel);
+      return channel ? `Delivered by ${CHANNEL_NAMES[channel] ?? channel}` : null;
+    }
     case 'archived': {
       const until = text(detail.retainUntil);
       return until

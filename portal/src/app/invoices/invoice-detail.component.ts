@@ -11,7 +11,7 @@ import {
   untracked,
 } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import type { InvoiceDetail, ViewReceipt } from '../../../../gateway/portal/contract';
+import { CHANNEL_NAMES, type InvoiceDetail, type ViewReceipt } from '../../../../gateway/portal/contract';
 import { PortalApi, PortalApiError } from '../api/portal-api';
 import { humanize } from '../shared/format';
 import { FORMAT_PIPES } from '../shared/format.pipes';
@@ -46,6 +46,11 @@ export class InvoiceDetailComponent {
   readonly timeline = computed(() =>
     (this.detail()?.timeline ?? []).map((entry) => ({ ...entry, label: humanize(entry.type) })),
   );
+
+  channelName(channel: string): string {
+    const name = CHANNEL_NAMES[channel] ?? channel;
+    return name.charAt(0).toUpperCase() + name.slice(1);
+  }
 
   constructor() {
     effect(() => {

@@ -1,0 +1,203 @@
+import crypto from 'node:crypto';
+import { withTransaction, type Db } from '../../db';
+import { listOutbox, readOutboxFile } from '../../db/channel-answers';
+import { listUnprocessedFiles, recordDelivery } from '../../db/deliveries';
+import type { Issuer } from '../../db/issuers';
+import {
+  listStagedFiles,
+  removeStagedFile,
+  renameStagedFile,
+  stageFile,
+  takeStagedFile,
+} from '../../db/sftp-staged-files';
+import { receiveFile } from '../../intake/deliveries';
+import { isTemporaryName, resolveMailboxPath, type Folder, type MailboxPath } from './paths';
+import { Upload, UploadError } from './upload';
+
+/** A request the mailbox refuses: the SFTP status and a sentence the client shows its user. */
+export class SftpFailure extends Error {
+  constructor(
+    readonly status: 'NO_SUCH_FILE' | 'PERMISSION_DENIED' | 'FAILURE' | 'OP_UNSUPPORTED',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface MailboxEntry {
+  name: string;
+  kind: 'folder' | 'file';
+  size: number;
+  modified: Date;
+  writable: boolean;
+}
+
+export interface MailboxDeps {
+  db: Db;
+  maxUploadBytes: number;
+  /** Days of answers the outbox lists (older ones stay in the database). */
+  outboxDays: number;
+  /** Called once a file is durably received, to process it in the background. */
+  onReceived(deliveryId: string): void;
+}
+
+/**
+ * One issuer's SFTP tree as a view of the database, the same on every gateway node:
+ *   /inbox   files being uploaded under a temporary name (staged), and files received but not yet processed;
+ *            once processed a file leaves /inbox and its acknowledgement is in /outbox, in one transaction, so a
+ *            client that lost its connection can always tell what arrived: look in /inbox and /outbox.
+ *   /outbox  the hub's answers (read only).
+ */
+export class IssuerMailbox {
+  constructor(
+    private readonly deps: MailboxDeps,
+    readonly issuer: Issuer,
+  ) {}
+
+  resolve(raw: string): MailboxPath {
+    return resolveMailboxPath(raw);
+  }
+
+  async stat(raw: string): Promise<MailboxEntry> {
+    const target = this.resolve(raw);
+    if (target.kind === 'root') return folderEntry('/', false);
+    if (target.kind === 'folder') return folderEntry(target.folder, target.folder === 'inbox');
+    const entry = (await this.list(target.folder)).find((e) => e.name === target.name);
+    if (!entry) throw new SftpFailure('NO_SUCH_FILE', `${target.path} does not exist`);
+    return entry;
+  }
+
+  async list(folder: Folder | 'root'): Promise<MailboxEntry[]> {
+    if (folder === 'root') return [folderEntry('inbox', true), folderEntry('outbox', false)];
+    if (folder === 'outbox') {
+      const since = Date.now() - this.deps.outboxDays * 86_400_000;
+      return (await listOutbox(this.deps.db, this.issuer.id, 'sftp'))
+        .filter((a) => a.createdAt.getTime() >= since)
+        .map((a) => ({ name: a.name, kind: 'file', size: a.size, modified: a.createdAt, writable: false }));
+    }
+    const staged = await listStagedFiles(this.deps.db, this.issuer.id);
+    const received = await listUnprocessedFiles(this.deps.db, this.issuer.id, 'sftp');
+    return [
+      ...staged.map((f) => ({
+        name: f.name,
+        kind: 'file' as const,
+        size: f.size,
+        modified: f.stagedAt,
+        writable: true,
+      })),
+      ...received.map((f) => ({
+        name: f.name,
+        kind: 'file' as const,
+        size: f.size,
+        modified: f.receivedAt,
+        writable: false,
+      })),
+    ];
+  }
+
+  async read(raw: string): Promise<Buffer> {
+    const target = this.file(raw);
+    if (target.folder === 'inbox') {
+      throw new SftpFailure(
+        'PERMISSION_DENIED',
+        'files in /inbox cannot be read back; answers are in /outbox',
+      );
+    }
+    const answer = await readOutboxFile(this.deps.db, this.issuer.id, 'sftp', target.name);
+    if (!answer) throw new SftpFailure('NO_SUCH_FILE', `${target.path} does not exist`);
+    return answer.content;
+  }
+
+  openUpload(raw: string): Upload {
+    const target = this.file(raw);
+    if (target.folder === 'outbox') throw new SftpFailure('PERMISSION_DENIED', '/outbox is read only');
+    return new Upload(target.name, this.deps.maxUploadBytes);
+  }
+
+  /**
+   * CLOSE after writing: a temporary name is staged until renamed; a final name is a delivery. Either is in the
+   * database before the client hears OK, so an OK always means the hub has the file.
+   */
+  async completeUpload(upload: Upload): Promise<void> {
+    let content: Buffer;
+    try {
+      content = upload.assemble();
+    } catch (error) {
+      if (error instanceof UploadError) throw new SftpFailure('FAILURE', error.message);
+      throw error;
+    }
+    const sha256 = crypto.createHash('sha256').update(content).digest('hex');
+    if (isTemporaryName(upload.name)) {
+      await stageFile(this.deps.db, { issuerId: this.issuer.id, name: upload.name, content, sha256 });
+      return;
+    }
+    const delivery = await receiveFile(this.deps, {
+      issuer: this.issuer,
+      channel: 'sftp',
+      key: `sftp:${crypto.randomUUID()}`,
+      mailbox: 'sftp',
+      fileName: upload.name,
+      bytes: content,
+    });
+    this.deps.onReceived(delivery.id);
+  }
+
+  /** A staged upload renamed to its final name is delivered, in one transaction with leaving the staging area. */
+  async rename(rawFrom: string, rawTo: string): Promise<void> {
+    const from = this.file(rawFrom);
+    const to = this.file(rawTo);
+    if (from.folder === 'outbox' || to.folder === 'outbox') {
+      throw new SftpFailure('PERMISSION_DENIED', '/outbox is read only');
+    }
+    const inbox = await this.list('inbox');
+    const source = inbox.find((e) => e.name === from.name);
+    if (!source) throw new SftpFailure('NO_SUCH_FILE', `${from.path} does not exist`);
+    if (!source.writable) {
+      throw new SftpFailure('PERMISSION_DENIED', `${from.path} is already delivered and being processed`);
+    }
+    if (inbox.some((e) => e.name === to.name && e.writable)) {
+      // SFTP v3: a rename never replaces an existing file.
+      throw new SftpFailure('FAILURE', `${to.path} already exists`);
+    }
+    if (isTemporaryName(to.name)) {
+      await renameStagedFile(this.deps.db, this.issuer.id, from.name, to.name);
+      return;
+    }
+    const deliveryId = await withTransaction(this.deps.db, async (client) => {
+      const staged = await takeStagedFile(client, this.issuer.id, from.name);
+      if (!staged) throw new SftpFailure('NO_SUCH_FILE', `${from.path} does not exist`);
+      const { record } = await recordDelivery(client, {
+        id: crypto.randomUUID(),
+        issuerId: this.issuer.id,
+        channel: 'sftp',
+        key: `sftp:${crypto.randomUUID()}`,
+        mailbox: 'sftp',
+        fileName: to.name,
+        sha256: staged.sha256,
+        content: staged.content,
+      });
+      return record.id;
+    });
+    this.deps.onReceived(deliveryId);
+  }
+
+  async remove(raw: string): Promise<void> {
+    const target = this.file(raw);
+    if (target.folder === 'outbox') throw new SftpFailure('PERMISSION_DENIED', '/outbox is read only');
+    if (await removeStagedFile(this.deps.db, this.issuer.id, target.name)) return;
+    const received = (await this.list('inbox')).some((e) => e.name === target.name);
+    throw received
+      ? new SftpFailure('PERMISSION_DENIED', `${target.path} is already delivered and cannot be removed`)
+      : new SftpFailure('NO_SUCH_FILE', `${target.path} does not exist`);
+  }
+
+  private file(raw: string): Extract<MailboxPath, { kind: 'file' }> {
+    const target = this.resolve(raw);
+    if (target.kind !== 'file') throw new SftpFailure('PERMISSION_DENIED', `${target.path} is a folder`);
+    return target;
+  }
+}
+
+function folderEntry(name: string, writable: boolean): MailboxEntry {
+  return { name, kind: 'folder', size: 0, modified: new Date(0), writable };
+}
