@@ -32,61 +32,129 @@ interface AliasSpec {
 const UNIX = 3 << 8;
 const REGULAR_FILE = 0o100644 * 0x10000;
 
+interface DirectoryRecord {
+  /** The central directory record's fixed part after its signature (offset set by withDirectory). */
+  header: Buffer;
+  /** Name and extra field. */
+  tail: Buffer;
+  offset: number;
+}
+
 function writeZip(entries: EntrySpec[], aliases: AliasSpec[] = []): Buffer {
   const locals: Buffer[] = [];
-  const records: { header: Buffer; name: Buffer; extra: Buffer; offset: number }[] = [];
+  const records: DirectoryRecord[] = [];
   let offset = 0;
   for (const spec of entries) {
     const data = spec.data ?? Buffer.alloc(0);
     const method = spec.method ?? 8;
     const payload = spec.payload ?? (method === 8 ? zlib.deflateRawSync(data) : data);
-    const name = Buffer.isBuffer(spec.name) ? spec.name : Buffer.from(spec.name, 'utf8');
-    const extra = spec.extra ?? Buffer.alloc(0);
-    const fields = Buffer.alloc(26);
-    fields.writeUInt16LE(20, 0); // version needed
-    fields.writeUInt16LE(spec.flags ?? 0x800, 2); // UTF-8 names
-    fields.writeUInt16LE(method, 4);
-    fields.writeUInt32LE(0x5a210000, 6); // a DOS date and time
-    fields.writeUInt32LE((spec.crc ?? zlib.crc32(data)) >>> 0, 10);
-    fields.writeUInt32LE(payload.length, 14);
-    fields.writeUInt32LE(spec.statedSize ?? data.length, 18);
-    fields.writeUInt16LE(name.length, 22);
-    fields.writeUInt16LE(extra.length, 24);
-    const local = Buffer.concat([u32(0x04034b50), fields, name, extra, payload]);
-    records.push({ header: central(fields, spec), name, extra, offset });
-    locals.push(local);
-    offset += local.length;
+    const crc = spec.crc ?? zlib.crc32(data);
+    const { header, record } = fileHeaders(
+      { ...spec, method },
+      crc,
+      payload.length,
+      spec.statedSize ?? data.length,
+    );
+    locals.push(header, payload);
+    records.push({ ...record, offset });
+    offset += header.length + payload.length;
   }
   for (const alias of aliases) {
     const target = records[alias.of];
     const name = Buffer.from(alias.name, 'utf8');
     const header = Buffer.from(target.header);
     header.writeUInt16LE(name.length, 24);
-    records.push({ header, name, extra: Buffer.alloc(0), offset: target.offset });
+    header.writeUInt16LE(0, 26); // no extra field
+    records.push({ header, tail: name, offset: target.offset });
   }
+  return withDirectory(Buffer.concat(locals), records);
+}
+
+/** The local file header of an entry, and its central directory record (offset still to set). */
+function fileHeaders(
+  spec: EntrySpec,
+  crc: number,
+  compressedSize: number,
+  statedSize: number,
+): { header: Buffer; record: Omit<DirectoryRecord, 'offset'> } {
+  const name = Buffer.isBuffer(spec.name) ? spec.name : Buffer.from(spec.name, 'utf8');
+  const extra = spec.extra ?? Buffer.alloc(0);
+  const fields = Buffer.alloc(26);
+  fields.writeUInt16LE(20, 0); // version needed
+  fields.writeUInt16LE(spec.flags ?? 0x800, 2); // UTF-8 names
+  fields.writeUInt16LE(spec.method ?? 8, 4);
+  fields.writeUInt32LE(0x5a210000, 6); // a DOS date and time
+  fields.writeUInt32LE(crc >>> 0, 10);
+  fields.writeUInt32LE(compressedSize, 14);
+  fields.writeUInt32LE(statedSize, 18);
+  fields.writeUInt16LE(name.length, 22);
+  fields.writeUInt16LE(extra.length, 24);
+  const central = Buffer.alloc(42);
+  central.writeUInt16LE(spec.versionMadeBy ?? UNIX | 20, 0);
+  fields.copy(central, 2, 0, 26); // version needed … extra length
+  central.writeUInt32LE(spec.externalAttributes ?? REGULAR_FILE, 34);
+  return {
+    header: Buffer.concat([u32(0x04034b50), fields, name, extra]),
+    record: { header: central, tail: Buffer.concat([name, extra]) },
+  };
+}
+
+/** Appends the central directory and its end record to the local files. */
+function withDirectory(files: Buffer, records: DirectoryRecord[]): Buffer {
   const directory = Buffer.concat(
-    records.map((r) => {
-      const header = Buffer.from(r.header);
-      header.writeUInt16LE(r.extra.length, 26);
-      header.writeUInt32LE(r.offset, 38);
-      return Buffer.concat([u32(0x02014b50), header, r.name, r.extra]);
+    records.map((record) => {
+      const header = Buffer.from(record.header);
+      header.writeUInt32LE(record.offset, 38);
+      return Buffer.concat([u32(0x02014b50), header, record.tail]);
     }),
   );
   const end = Buffer.alloc(18);
   end.writeUInt16LE(records.length, 4);
   end.writeUInt16LE(records.length, 6);
   end.writeUInt32LE(directory.length, 8);
-  end.writeUInt32LE(offset, 12);
-  return Buffer.concat([...locals, directory, u32(0x06054b50), end]);
+  end.writeUInt32LE(files.length, 12);
+  return Buffer.concat([files, directory, u32(0x06054b50), end]);
 }
 
-/** The central directory record after its signature, built from the local header's fields. */
-function central(fields: Buffer, spec: EntrySpec): Buffer {
-  const header = Buffer.alloc(42);
-  header.writeUInt16LE(spec.versionMadeBy ?? UNIX | 20, 0);
-  fields.copy(header, 2, 0, 26); // version needed … extra length
-  header.writeUInt32LE(spec.externalAttributes ?? REGULAR_FILE, 34);
-  return header;
+/**
+ * The overlapping-files bomb of D. Fifield ("A better zip bomb", 2019): every file's data starts with a stored
+ * DEFLATE block that quotes the next file's local header, then runs on into that file's data, down to one shared
+ * kernel. Each file is a valid DEFLATE stream with a true CRC; together they inflate to files × kernel.
+ */
+function overlappingFilesBomb(files: number, kernelBytes: number): Buffer {
+  const kernel = zlib.deflateRawSync(Buffer.alloc(kernelBytes));
+  const headers: Buffer[] = [];
+  const records: Omit<DirectoryRecord, 'offset'>[] = [];
+  let data = kernel; // the data of file i, built from the last file to the first
+  for (let i = files - 1; i >= 0; i--) {
+    if (i < files - 1) {
+      const quoted = headers[0];
+      const stored = Buffer.from([
+        0x00,
+        quoted.length & 0xff,
+        quoted.length >> 8,
+        ~quoted.length & 0xff,
+        (~quoted.length >> 8) & 0xff,
+      ]);
+      data = Buffer.concat([stored, quoted, data]);
+    }
+    const inflated = zlib.inflateRawSync(data);
+    const { header, record } = fileHeaders(
+      { name: `${i}.xml` },
+      zlib.crc32(inflated),
+      data.length,
+      inflated.length,
+    );
+    headers.unshift(header);
+    records.unshift(record);
+  }
+  let offset = 0;
+  const placed = records.map((record, i) => {
+    const at = offset;
+    offset += headers[i].length + 5;
+    return { ...record, offset: at };
+  });
+  return withDirectory(Buffer.concat([headers[0], data]), placed);
 }
 
 function u32(value: number): Buffer {
@@ -292,6 +360,16 @@ describe('readZipBatch', () => {
       const { result, growth } = await bufferGrowth(() => refusal(zip));
       expect(result.code).toBe('ZIP_CORRUPT');
       expect(result.message).toMatch(/^entries "0\.xml" and "\d+\.xml" overlap: they share compressed data/);
+      expect(result.ms).toBeLessThan(1000);
+      expect(growth).toBeLessThan(32 * MiB);
+    });
+
+    it('the overlapping-files bomb with quoted local headers (Fifield): valid DEFLATE and CRCs, refused unread', async () => {
+      const zip = overlappingFilesBomb(250, 256 * 1024);
+      expect(zip.length).toBeLessThan(30_000); // about 64 MB when inflated
+      const { result, growth } = await bufferGrowth(() => refusal(zip));
+      expect(result.code).toBe('ZIP_CORRUPT');
+      expect(result.message).toMatch(/^entries "0\.xml" and "1\.xml" overlap/);
       expect(result.ms).toBeLessThan(1000);
       expect(growth).toBeLessThan(32 * MiB);
     });
