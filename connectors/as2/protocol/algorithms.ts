@@ -69,16 +69,14 @@ export function contentEncryptionByOid(oid: string): ContentEncryptionAlgorithm 
 }
 
 export function contentEncryptionByName(name: ContentEncryption): ContentEncryptionAlgorithm {
-  return CONTENT_ENCRYPTION_ALGORITHMS.find((algorithm) => algorithm.name === name) as ContentEncryptionAlgorithm;
+  return CONTENT_ENCRYPTION_ALGORITHMS.find(
+    (algorithm) => algorithm.name === name,
+  ) as ContentEncryptionAlgorithm;
 }
 
 /** Key transport of the content-encryption key to an RSA recipient. OAEP uses the same hash for MGF1. */
 export type KeyTransport =
-  | 'rsa-pkcs1-v1_5'
-  | 'rsa-oaep-sha1'
-  | 'rsa-oaep-sha256'
-  | 'rsa-oaep-sha384'
-  | 'rsa-oaep-sha512';
+  'rsa-pkcs1-v1_5' | 'rsa-oaep-sha1' | 'rsa-oaep-sha256' | 'rsa-oaep-sha384' | 'rsa-oaep-sha512';
 
 export const OID = {
   rsaEncryption: '1.2.840.113549.1.1.1',

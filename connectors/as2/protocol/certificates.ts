@@ -9,7 +9,12 @@ import { IssuerAndSerialNumber } from '@peculiar/asn1-cms';
 import { AsnConvert, type OctetString } from '@peculiar/asn1-schema';
 import { Certificate as AsnCertificate } from '@peculiar/asn1-x509';
 import * as x509 from '@peculiar/x509';
-import { certificateFromDer, describeCertificate, sameName, type Certificate } from '../../../domain/signature/certificates';
+import {
+  certificateFromDer,
+  describeCertificate,
+  sameName,
+  type Certificate,
+} from '../../../domain/signature/certificates';
 import { pemBlocks } from '../../../domain/signature/signer-credentials';
 import { As2Error, reasonOf } from './errors';
 
@@ -85,13 +90,18 @@ export function isIdentifiedBy(certificate: CmsCertificate, id: CmsCertificateId
     return !!certificate.subjectKeyId?.equals(Buffer.from(id.subjectKeyIdentifier.buffer));
   const issuerAndSerial = id.issuerAndSerialNumber;
   if (!issuerAndSerial) return false;
-  if (!withoutLeadingZeros(Buffer.from(issuerAndSerial.serialNumber)).equals(certificate.serial)) return false;
+  if (!withoutLeadingZeros(Buffer.from(issuerAndSerial.serialNumber)).equals(certificate.serial))
+    return false;
   const issuerDer = Buffer.from(AsnConvert.serialize(issuerAndSerial.issuer));
-  return issuerDer.equals(certificate.issuerDer) || sameName(new x509.Name(issuerDer), certificate.parsed.issuerName);
+  return (
+    issuerDer.equals(certificate.issuerDer) ||
+    sameName(new x509.Name(issuerDer), certificate.parsed.issuerName)
+  );
 }
 
 export function describeIdentifier(id: CmsCertificateIdentifier): string {
-  if (id.subjectKeyIdentifier) return `subject key identifier ${Buffer.from(id.subjectKeyIdentifier.buffer).toString('hex')}`;
+  if (id.subjectKeyIdentifier)
+    return `subject key identifier ${Buffer.from(id.subjectKeyIdentifier.buffer).toString('hex')}`;
   const issuerAndSerial = id.issuerAndSerialNumber;
   if (!issuerAndSerial) return 'an unknown identifier';
   const serial = withoutLeadingZeros(Buffer.from(issuerAndSerial.serialNumber)).toString('hex');

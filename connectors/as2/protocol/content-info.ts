@@ -57,7 +57,8 @@ function readOctetString(ber: Buffer, offset: number, chunks: Buffer[]): number 
     chunks.push(ber.subarray(start, start + length));
     return start + length;
   }
-  if (tag !== CONSTRUCTED_OCTET_STRING) throw malformed(`tag 0x${(tag ?? 0).toString(16)} where an OCTET STRING belongs`);
+  if (tag !== CONSTRUCTED_OCTET_STRING)
+    throw malformed(`tag 0x${(tag ?? 0).toString(16)} where an OCTET STRING belongs`);
   let cursor = start;
   if (length === INDEFINITE) {
     while (!(ber[cursor] === 0 && ber[cursor + 1] === 0)) {

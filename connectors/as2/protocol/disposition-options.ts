@@ -26,7 +26,9 @@ export interface DispositionNotificationOptions {
   micAlgorithm?: MicAlgorithm;
 }
 
-export function parseDispositionNotificationOptions(header: string | undefined): DispositionNotificationOptions {
+export function parseDispositionNotificationOptions(
+  header: string | undefined,
+): DispositionNotificationOptions {
   const parameters: Record<string, DispositionOption> = {};
   for (const parameter of (header ?? '').split(';')) {
     const equals = parameter.indexOf('=');

@@ -188,7 +188,9 @@ function contentCipherOf(info: EncryptedContentInfo) {
       `Unsupported content encryption ${UNSUPPORTED_CONTENT_ENCRYPTION[oid] ?? 'algorithm'} (${oid}); supported: 3DES-CBC, AES-128/192/256-CBC.`,
     );
   const parameters = info.contentEncryptionAlgorithm.parameters;
-  const iv = parameters ? Buffer.from(parseCms(parameters, OctetString, 'The content encryption IV').buffer) : undefined;
+  const iv = parameters
+    ? Buffer.from(parseCms(parameters, OctetString, 'The content encryption IV').buffer)
+    : undefined;
   if (!iv || iv.length !== algorithm.ivLength)
     throw new As2Error(
       'unexpected-processing-error',
@@ -201,7 +203,10 @@ function encryptedBytes(content: EncryptedContent | undefined): Buffer {
   if (content?.value) return Buffer.from(content.value.buffer);
   if (content?.constructedValue)
     return Buffer.concat(content.constructedValue.map((chunk) => Buffer.from(chunk.buffer)));
-  throw new As2Error('unexpected-processing-error', 'The EnvelopedData carries no encrypted content (detached).');
+  throw new As2Error(
+    'unexpected-processing-error',
+    'The EnvelopedData carries no encrypted content (detached).',
+  );
 }
 
 function keyTransportOf(identifier: KeyEncryptionAlgorithmIdentifier): KeyTransport {
@@ -235,7 +240,8 @@ function keyTransportOf(identifier: KeyEncryptionAlgorithmIdentifier): KeyTransp
 }
 
 function keyTransportIdentifier(keyTransport: KeyTransport): AlgorithmIdentifier {
-  if (keyTransport === 'rsa-pkcs1-v1_5') return new AlgorithmIdentifier({ algorithm: OID.rsaEncryption, parameters: null });
+  if (keyTransport === 'rsa-pkcs1-v1_5')
+    return new AlgorithmIdentifier({ algorithm: OID.rsaEncryption, parameters: null });
   const hash = digestOfOaep(keyTransport);
   const hashIdentifier = new AlgorithmIdentifier({ algorithm: hash.oid, parameters: null });
   // RFC 4055: the all-default (SHA-1) parameters are an empty SEQUENCE.
@@ -244,7 +250,10 @@ function keyTransportIdentifier(keyTransport: KeyTransport): AlgorithmIdentifier
       ? new RsaesOaepParams()
       : new RsaesOaepParams({
           hashFunc: hashIdentifier,
-          maskGenFunc: new AlgorithmIdentifier({ algorithm: OID.mgf1, parameters: AsnConvert.serialize(hashIdentifier) }),
+          maskGenFunc: new AlgorithmIdentifier({
+            algorithm: OID.mgf1,
+            parameters: AsnConvert.serialize(hashIdentifier),
+          }),
         });
   return new AlgorithmIdentifier({ algorithm: OID.rsaesOaep, parameters: AsnConvert.serialize(params) });
 }
@@ -263,26 +272,45 @@ function wrapKey(key: Buffer, recipient: CmsCertificate, keyTransport: KeyTransp
   return keyTransport === 'rsa-pkcs1-v1_5'
     ? publicEncrypt({ key: recipient.publicKey, padding: constants.RSA_PKCS1_PADDING }, key)
     : publicEncrypt(
-        { key: recipient.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: digestOfOaep(keyTransport).node },
+        {
+          key: recipient.publicKey,
+          padding: constants.RSA_PKCS1_OAEP_PADDING,
+          oaepHash: digestOfOaep(keyTransport).node,
+        },
         key,
       );
 }
 
-function unwrapKey(encryptedKey: Buffer, privateKey: KeyObject, keyTransport: KeyTransport, keyLength: number): Buffer {
+function unwrapKey(
+  encryptedKey: Buffer,
+  privateKey: KeyObject,
+  keyTransport: KeyTransport,
+  keyLength: number,
+): Buffer {
   if (keyTransport !== 'rsa-pkcs1-v1_5') {
     try {
       return privateDecrypt(
-        { key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: digestOfOaep(keyTransport).node },
+        {
+          key: privateKey,
+          padding: constants.RSA_PKCS1_OAEP_PADDING,
+          oaepHash: digestOfOaep(keyTransport).node,
+        },
         encryptedKey,
       );
     } catch (error) {
-      throw new As2Error('decryption-failed', `The content-encryption key cannot be unwrapped (OAEP): ${reasonOf(error)}`);
+      throw new As2Error(
+        'decryption-failed',
+        `The content-encryption key cannot be unwrapped (OAEP): ${reasonOf(error)}`,
+      );
     }
   }
   // RFC 3218 §2.3.2 (Bleichenbacher): a bad PKCS#1 v1.5 padding must not be told apart from a wrong content key,
   // so a failed unwrap continues with a random key and fails where a wrong key would, at the content.
   try {
-    const unwrapped = Buffer.from(forgeKeyOf(privateKey).decrypt(encryptedKey.toString('binary'), 'RSAES-PKCS1-V1_5'), 'binary');
+    const unwrapped = Buffer.from(
+      forgeKeyOf(privateKey).decrypt(encryptedKey.toString('binary'), 'RSAES-PKCS1-V1_5'),
+      'binary',
+    );
     return unwrapped.length === keyLength ? unwrapped : randomBytes(keyLength);
   } catch {
     return randomBytes(keyLength);
@@ -299,4 +327,3 @@ function forgeKeyOf(privateKey: KeyObject): forge.pki.rsa.PrivateKey {
   }
   return key;
 }
-

@@ -4,8 +4,20 @@
  * must return. Nothing is stored and nothing is answered here: the gateway does both.
  */
 import { id_envelopedData, id_signedData } from '@peculiar/asn1-cms';
-import { OID, type ContentEncryption, type KeyTransport, type MicAlgorithm, type SignatureScheme } from './algorithms';
-import { readCertificates, readOwnIdentities, type CmsCertificate, type OwnIdentity, type OwnKeyPair } from './certificates';
+import {
+  OID,
+  type ContentEncryption,
+  type KeyTransport,
+  type MicAlgorithm,
+  type SignatureScheme,
+} from './algorithms';
+import {
+  readCertificates,
+  readOwnIdentities,
+  type CmsCertificate,
+  type OwnIdentity,
+  type OwnKeyPair,
+} from './certificates';
 import { decompressData } from './compressed-data';
 import { readContentInfo } from './content-info';
 import { parseDispositionNotificationOptions } from './disposition-options';
@@ -87,22 +99,33 @@ export function openAs2Message(inbound: InboundAs2Message, options: OpenAs2Optio
   let bareContent: Buffer | undefined;
   while (entity && isWrapped(entity)) {
     if (state.layers.length >= MAX_LAYERS)
-      throw new As2Error('unexpected-processing-error', `The message nests more than ${MAX_LAYERS} S/MIME layers.`);
+      throw new As2Error(
+        'unexpected-processing-error',
+        `The message nests more than ${MAX_LAYERS} S/MIME layers.`,
+      );
     const inner = peel(entity, keys, state);
     entity = 'entity' in inner ? inner.entity : undefined;
     bareContent = 'bare' in inner ? inner.bare : undefined;
   }
 
   if (options.requireEncryption && !state.encryption)
-    throw new As2Error('insufficient-message-security', 'The agreement requires encrypted messages; this one is not encrypted.');
+    throw new As2Error(
+      'insufficient-message-security',
+      'The agreement requires encrypted messages; this one is not encrypted.',
+    );
   if (options.requireSignature && !state.signature)
-    throw new As2Error('insufficient-message-security', 'The agreement requires signed messages; this one is not signed.');
+    throw new As2Error(
+      'insufficient-message-security',
+      'The agreement requires signed messages; this one is not signed.',
+    );
 
   const compressed = state.layers.includes('compressed');
   // RFC 4130 §7.3.1 and RFC 5402 §4: signed: the signed entity as it was signed; encrypted or compressed but
   // unsigned: the innermost (decompressed) entity with its headers; neither: the content without any header.
   const micBytes =
-    state.signedBytes ?? (state.encryption || compressed ? (entity?.raw ?? bareContent) : undefined) ?? inbound.body;
+    state.signedBytes ??
+    (state.encryption || compressed ? (entity?.raw ?? bareContent) : undefined) ??
+    inbound.body;
   const mic = computeMic(
     micBytes,
     chooseMicAlgorithm({
@@ -137,7 +160,10 @@ interface UnwrapState {
 }
 
 function isWrapped(entity: MimeEntity): boolean {
-  return entity.contentType.mediaType === SIGNED_MEDIA_TYPE || CMS_MEDIA_TYPES.includes(entity.contentType.mediaType);
+  return (
+    entity.contentType.mediaType === SIGNED_MEDIA_TYPE ||
+    CMS_MEDIA_TYPES.includes(entity.contentType.mediaType)
+  );
 }
 
 type Inner = { entity: MimeEntity } | { bare: Buffer };
@@ -179,7 +205,12 @@ function peel(entity: MimeEntity, keys: Keys, state: UnwrapState): Inner {
 
 function recordSignature(
   state: UnwrapState,
-  verified: { signer: CmsCertificate; digest: { mic: MicAlgorithm }; scheme: SignatureScheme; content: Buffer },
+  verified: {
+    signer: CmsCertificate;
+    digest: { mic: MicAlgorithm };
+    scheme: SignatureScheme;
+    content: Buffer;
+  },
   headerLineEndsRepaired: boolean,
 ): void {
   state.layers.push('signed');

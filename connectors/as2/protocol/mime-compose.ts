@@ -17,7 +17,8 @@ export function composeEntity(headers: HeaderLines, body: Buffer): Buffer {
 /** RFC 2046 §5.1.1: each delimiter is CRLF "--" boundary; the CRLF before it belongs to it, not to the part. */
 export function composeMultipartBody(parts: readonly Buffer[], boundary: string): Buffer {
   const chunks: Buffer[] = [];
-  for (const part of parts) chunks.push(Buffer.from(`--${boundary}${CRLF}`, 'latin1'), part, Buffer.from(CRLF));
+  for (const part of parts)
+    chunks.push(Buffer.from(`--${boundary}${CRLF}`, 'latin1'), part, Buffer.from(CRLF));
   chunks.push(Buffer.from(`--${boundary}--${CRLF}`, 'latin1'));
   return Buffer.concat(chunks);
 }
@@ -47,4 +48,26 @@ export function toHttp(entity: Buffer): { headers: Record<string, string>; body:
   const headers: Record<string, string> = {};
   for (const field of block.fields) headers[field.name] = field.value;
   return { headers, body: entity.subarray(block.bodyStart) };
+}
+
+/** RFC 1847 / RFC 5751 §3.5: the signed entity as it was signed, then its detached CMS signature in base64. */
+export function composeMultipartSigned(signedEntity: Buffer, signature: Buffer, micalg: string): Buffer {
+  const boundary = newBoundary();
+  const signaturePart = composeEntity(
+    [
+      ['Content-Type', 'application/pkcs7-signature; name=smime.p7s; smime-type=signed-data'],
+      ['Content-Transfer-Encoding', 'base64'],
+      ['Content-Disposition', 'attachment; filename="smime.p7s"'],
+    ],
+    base64Lines(signature),
+  );
+  return composeEntity(
+    [
+      [
+        'Content-Type',
+        `multipart/signed; protocol="application/pkcs7-signature"; micalg=${micalg}; boundary="${boundary}"`,
+      ],
+    ],
+    composeMultipartBody([signedEntity, signaturePart], boundary),
+  );
 }

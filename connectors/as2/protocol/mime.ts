@@ -104,7 +104,7 @@ interface HeaderBlock {
  */
 export function readHeaderBlock(bytes: Buffer): HeaderBlock | undefined {
   const fields: HeaderField[] = [];
-  for (let offset = 0; offset < bytes.length; ) {
+  for (let offset = 0; offset < bytes.length;) {
     const lf = bytes.indexOf(0x0a, offset);
     if (lf < 0) return undefined;
     const end = lf > offset && bytes[lf - 1] === 0x0d ? lf - 1 : lf;
@@ -148,7 +148,8 @@ export function multipartParts(multipart: MimeEntity): MimeEntity[] {
   const boundary = multipart.contentType.parameters.boundary;
   if (!multipart.contentType.mediaType.startsWith('multipart/'))
     throw malformed(`Expected a multipart entity, found ${multipart.contentType.mediaType}.`);
-  if (!boundary) throw malformed(`The ${multipart.contentType.mediaType} Content-Type has no boundary parameter.`);
+  if (!boundary)
+    throw malformed(`The ${multipart.contentType.mediaType} Content-Type has no boundary parameter.`);
   const delimiters = findDelimiters(multipart.body, Buffer.from(`--${boundary}`, 'latin1'));
   const closing = delimiters.findIndex((delimiter) => delimiter.closing);
   if (closing < 0)
@@ -233,11 +234,14 @@ function decodeQuotedPrintable(body: Buffer): Buffer {
       out[length++] = byte;
       continue;
     }
-    if (body[i + 1] === 0x0a) i += 1; // soft line break, LF
-    else if (body[i + 1] === 0x0d && body[i + 2] === 0x0a) i += 2; // soft line break, CRLF
+    if (body[i + 1] === 0x0a)
+      i += 1; // soft line break, LF
+    else if (body[i + 1] === 0x0d && body[i + 2] === 0x0a)
+      i += 2; // soft line break, CRLF
     else {
       const hex = body.toString('latin1', i + 1, i + 3);
-      if (!/^[0-9A-Fa-f]{2}$/.test(hex)) out[length++] = byte; // RFC 2045 §6.7 note 1: keep a stray "="
+      if (!/^[0-9A-Fa-f]{2}$/.test(hex))
+        out[length++] = byte; // RFC 2045 §6.7 note 1: keep a stray "="
       else {
         out[length++] = parseInt(hex, 16);
         i += 2;
@@ -305,7 +309,11 @@ function combineParameters(raw: [string, string][]): Record<string, string> {
     }
     const [, base, section, star] = extended;
     const list = sections.get(base) ?? [];
-    list.push({ index: section === undefined ? 0 : Number(section), value, encoded: section === undefined || !!star });
+    list.push({
+      index: section === undefined ? 0 : Number(section),
+      value,
+      encoded: section === undefined || !!star,
+    });
     sections.set(base, list);
   }
   for (const [name, list] of sections) {

@@ -4,7 +4,13 @@
  */
 import { As2Error } from './errors';
 import type { CmsCertificate } from './certificates';
-import { decodedBody, multipartParts, parseMimeEntity, withCanonicalHeaderBlock, type MimeEntity } from './mime';
+import {
+  decodedBody,
+  multipartParts,
+  parseMimeEntity,
+  withCanonicalHeaderBlock,
+  type MimeEntity,
+} from './mime';
 import { verifySignedData, type VerifiedSignature } from './signed-data';
 
 const SIGNATURE_TYPES = ['application/pkcs7-signature', 'application/x-pkcs7-signature'];
@@ -48,9 +54,10 @@ export function verifyMultipartSigned(
     const verification = verifySignedData(signature, { trusted, at, detachedContent: exact });
     return { signedPart, verification, headerLineEndsRepaired: false };
   } catch (error) {
-    const repaired = error instanceof As2Error && error.disposition === 'integrity-check-failed'
-      ? withCanonicalHeaderBlock(exact)
-      : undefined;
+    const repaired =
+      error instanceof As2Error && error.disposition === 'integrity-check-failed'
+        ? withCanonicalHeaderBlock(exact)
+        : undefined;
     if (!repaired) throw error;
     try {
       const verification = verifySignedData(signature, { trusted, at, detachedContent: repaired });

@@ -74,10 +74,19 @@ export class RsassaPssParams {
     Object.assign(this, params);
   }
 }
-AsnProp({ type: AlgorithmIdentifier, context: 0, optional: true })(RsassaPssParams.prototype, 'hashAlgorithm');
-AsnProp({ type: AlgorithmIdentifier, context: 1, optional: true })(RsassaPssParams.prototype, 'maskGenAlgorithm');
+AsnProp({ type: AlgorithmIdentifier, context: 0, optional: true })(
+  RsassaPssParams.prototype,
+  'hashAlgorithm',
+);
+AsnProp({ type: AlgorithmIdentifier, context: 1, optional: true })(
+  RsassaPssParams.prototype,
+  'maskGenAlgorithm',
+);
 AsnProp({ type: AsnPropTypes.Integer, context: 2, optional: true })(RsassaPssParams.prototype, 'saltLength');
-AsnProp({ type: AsnPropTypes.Integer, context: 3, optional: true })(RsassaPssParams.prototype, 'trailerField');
+AsnProp({ type: AsnPropTypes.Integer, context: 3, optional: true })(
+  RsassaPssParams.prototype,
+  'trailerField',
+);
 AsnType({ type: AsnTypeTypes.Sequence })(RsassaPssParams);
 
 export interface VerifiedSignature {
@@ -108,7 +117,10 @@ export function verifySignedData(ber: Buffer, options: SignatureVerificationOpti
   const eContent = signed.encapContentInfo.eContent;
   const content = options.detachedContent ?? (eContent ? encapsulatedOctets(eContent) : undefined);
   if (!content)
-    throw new As2Error('unexpected-processing-error', 'The SignedData is detached but no signed content came with it.');
+    throw new As2Error(
+      'unexpected-processing-error',
+      'The SignedData is detached but no signed content came with it.',
+    );
   const at = options.at ?? new Date();
   const valid = options.trusted.filter((certificate) => isValidAt(certificate, at));
   if (valid.length === 0)
@@ -156,7 +168,11 @@ function verifySigner(
   if (!signer) {
     // Without signed attributes the signature covers the content itself: if a partner key opens the PKCS#1
     // signature block, that partner signed, and what changed is the content.
-    if (!attributes && scheme.kind === 'rsa-pkcs1-v1_5' && candidates.some((c) => opensSignature(c.publicKey, signature)))
+    if (
+      !attributes &&
+      scheme.kind === 'rsa-pkcs1-v1_5' &&
+      candidates.some((c) => opensSignature(c.publicKey, signature))
+    )
       throw new As2Error(
         'integrity-check-failed',
         `The content does not match the partner's signature (${digest.mic}, no signed attributes): it was changed after signing.`,
@@ -203,7 +219,10 @@ function checkSignedAttributes(
 
 /** RFC 5652 §5.4: the signature covers the DER SET OF the attributes (tag 0x31), not their [0] IMPLICIT form. */
 function signedAttributesDer(attributes: readonly Attribute[]): Buffer {
-  return derTlv(0x31, Buffer.concat(attributes.map((attribute) => Buffer.from(AsnConvert.serialize(attribute)))));
+  return derTlv(
+    0x31,
+    Buffer.concat(attributes.map((attribute) => Buffer.from(AsnConvert.serialize(attribute)))),
+  );
 }
 
 type Scheme = { kind: 'rsa-pkcs1-v1_5' } | { kind: 'rsassa-pss'; saltLength: number };
@@ -246,7 +265,12 @@ function signatureVerifies(
 ): boolean {
   try {
     return scheme.kind === 'rsassa-pss'
-      ? verify(digest.node, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: scheme.saltLength }, signature)
+      ? verify(
+          digest.node,
+          data,
+          { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: scheme.saltLength },
+          signature,
+        )
       : verify(digest.node, data, key, signature);
   } catch {
     return false; // e.g. a key that is not RSA
@@ -266,7 +290,10 @@ function describeSigner(signerInfo: SignerInfo, signed: SignedData): string {
   for (const choice of signed.certificates ?? []) {
     if (!choice.certificate) continue;
     try {
-      const carried = cmsCertificate(Buffer.from(AsnConvert.serialize(choice.certificate)), 'A carried certificate');
+      const carried = cmsCertificate(
+        Buffer.from(AsnConvert.serialize(choice.certificate)),
+        'A carried certificate',
+      );
       if (isIdentifiedBy(carried, signerInfo.sid)) return describeCertificate(carried);
     } catch {
       // an unreadable carried certificate only costs the description
@@ -305,7 +332,9 @@ export function createSignedData(content: Buffer, options: SigningOptions): Buff
           }),
           new Attribute({
             attrType: id_messageDigest,
-            attrValues: [AsnConvert.serialize(new MessageDigest(createHash(digest.node).update(content).digest()))],
+            attrValues: [
+              AsnConvert.serialize(new MessageDigest(createHash(digest.node).update(content).digest())),
+            ],
           }),
         ]);
   const toSign = attributes ? signedAttributesDer(attributes) : content;
@@ -343,12 +372,20 @@ export function createSignedData(content: Buffer, options: SigningOptions): Buff
   );
 }
 
-function signatureIdentifier(scheme: SignatureScheme, digest: DigestAlgorithm, saltLength: number): AlgorithmIdentifier {
-  if (scheme === 'rsa-pkcs1-v1_5') return new AlgorithmIdentifier({ algorithm: OID.rsaEncryption, parameters: null });
+function signatureIdentifier(
+  scheme: SignatureScheme,
+  digest: DigestAlgorithm,
+  saltLength: number,
+): AlgorithmIdentifier {
+  if (scheme === 'rsa-pkcs1-v1_5')
+    return new AlgorithmIdentifier({ algorithm: OID.rsaEncryption, parameters: null });
   const hash = new AlgorithmIdentifier({ algorithm: digest.oid, parameters: null });
   const params = new RsassaPssParams({
     hashAlgorithm: hash,
-    maskGenAlgorithm: new AlgorithmIdentifier({ algorithm: OID.mgf1, parameters: AsnConvert.serialize(hash) }),
+    maskGenAlgorithm: new AlgorithmIdentifier({
+      algorithm: OID.mgf1,
+      parameters: AsnConvert.serialize(hash),
+    }),
     saltLength,
   });
   return new AlgorithmIdentifier({ algorithm: OID.rsassaPss, parameters: AsnConvert.serialize(params) });
