@@ -24,12 +24,14 @@ export function readCapture(name: string): { headers: Record<string, string>; bo
 }
 
 /** The corpus receiver key: a legacy RC2-40 PKCS#12 that Node cannot open (node-forge can). */
+let corpusKey: OwnKeyPair | undefined;
 export function corpusHubKeyPair(): OwnKeyPair {
+  if (corpusKey) return corpusKey;
   const credentials = loadSignerCredentials({ p12: corpusFile('cert_test.p12'), password: 'test' });
-  return {
+  return (corpusKey = {
     privateKeyPem: credentials.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     certificatePem: pem('CERTIFICATE', credentials.certificate),
-  };
+  });
 }
 
 export function pem(label: string, der: Buffer): string {
