@@ -90,3 +90,19 @@ export const opensslPresent = (() => {
     return false;
   }
 })();
+
+let zlib: boolean | undefined;
+export function opensslHasZlib(): boolean {
+  if (zlib === undefined) {
+    try {
+      execFileSync('openssl', ['cms', '-compress', '-outform', 'DER'], {
+        input: 'x',
+        stdio: ['pipe', 'ignore', 'ignore'],
+      });
+      zlib = true;
+    } catch {
+      zlib = false;
+    }
+  }
+  return zlib;
+}
