@@ -93,10 +93,12 @@ export function isIdentifiedBy(certificate: CmsCertificate, id: CmsCertificateId
   if (!withoutLeadingZeros(Buffer.from(issuerAndSerial.serialNumber)).equals(certificate.serial))
     return false;
   const issuerDer = Buffer.from(AsnConvert.serialize(issuerAndSerial.issuer));
-  return (
-    issuerDer.equals(certificate.issuerDer) ||
-    sameName(new x509.Name(issuerDer), certificate.parsed.issuerName)
-  );
+  if (issuerDer.equals(certificate.issuerDer)) return true;
+  try {
+    return sameName(new x509.Name(issuerDer), certificate.parsed.issuerName);
+  } catch {
+    return false; // a name x509 cannot read is no match
+  }
 }
 
 export function describeIdentifier(id: CmsCertificateIdentifier): string {
@@ -105,7 +107,12 @@ export function describeIdentifier(id: CmsCertificateIdentifier): string {
   const issuerAndSerial = id.issuerAndSerialNumber;
   if (!issuerAndSerial) return 'an unknown identifier';
   const serial = withoutLeadingZeros(Buffer.from(issuerAndSerial.serialNumber)).toString('hex');
-  const issuer = new x509.Name(AsnConvert.serialize(issuerAndSerial.issuer)).toString();
+  let issuer: string;
+  try {
+    issuer = new x509.Name(AsnConvert.serialize(issuerAndSerial.issuer)).toString();
+  } catch {
+    issuer = 'an unreadable name';
+  }
   return `issuer "${issuer}", serial ${serial}`;
 }
 

@@ -4,12 +4,15 @@
  */
 import 'reflect-metadata';
 import { webcrypto, X509Certificate as NodeCertificate } from 'node:crypto';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { AttributeTypeAndValue, AttributeValue, Name, RelativeDistinguishedName } from '@peculiar/asn1-x509';
 import * as x509 from '@peculiar/x509';
 import type { OwnKeyPair } from './certificates';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
 const VALIDITY_YEARS = 3;
+const COMMON_NAME = '2.5.4.3';
 const RSA_SHA256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
 
 export async function generateAs2Identity(as2Id: string, now = new Date()): Promise<OwnKeyPair> {
@@ -24,8 +27,7 @@ export async function generateAs2Identity(as2Id: string, now = new Date()): Prom
   serial[0] &= 0x7f; // a positive INTEGER
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: Buffer.from(serial).toString('hex'),
-    // The JSON form keeps any character of an AS2 name as it is (no DN string escaping).
-    name: [{ CN: [as2Id] }],
+    name: commonNameOf(as2Id),
     notBefore: now,
     notAfter,
     signingAlgorithm: RSA_SHA256,
@@ -69,6 +71,19 @@ export function certificateInfo(certificatePem: string): CertificateInfo {
     notAfter: new Date(certificate.validTo),
     sha256Fingerprint: certificate.fingerprint256,
   };
+}
+
+/**
+ * CN = the AS2 name, as a UTF8String built as ASN.1: x509's string and JSON name forms both parse the value (a
+ * quote or a comma in the name would change it), and AS2 names may hold any printable character.
+ */
+function commonNameOf(as2Id: string): x509.Name {
+  const name = new Name([
+    new RelativeDistinguishedName([
+      new AttributeTypeAndValue({ type: COMMON_NAME, value: new AttributeValue({ utf8String: as2Id }) }),
+    ]),
+  ]);
+  return new x509.Name(AsnConvert.serialize(name));
 }
 
 function pem(label: string, der: Buffer): string {

@@ -94,55 +94,67 @@ export function openAs2Message(inbound: InboundAs2Message, options: OpenAs2Optio
     at: options.at,
   };
   const http = mimeEntityFromHttp(inbound.headers, inbound.body);
+  const unwrapped = unwrap(http, keys);
+  requireAgreedSecurity(unwrapped, options);
+  return {
+    payload:
+      'entity' in unwrapped.inner
+        ? payloadOf(unwrapped.inner.entity)
+        : barePayload(unwrapped.inner.bare, http),
+    signature: unwrapped.signature,
+    encryption: unwrapped.encryption,
+    compressed: unwrapped.layers.includes('compressed'),
+    layers: unwrapped.layers,
+    mic: receivedContentMic(unwrapped, http, options),
+  };
+}
+
+/** Peels layer after layer until what is left is no S/MIME entity: the payload. */
+function unwrap(http: MimeEntity, keys: Keys): Unwrapped {
   const state: UnwrapState = { layers: [] };
-  let entity: MimeEntity | undefined = http;
-  let bareContent: Buffer | undefined;
-  while (entity && isWrapped(entity)) {
+  let inner: Inner = { entity: http };
+  while ('entity' in inner && isWrapped(inner.entity)) {
     if (state.layers.length >= MAX_LAYERS)
       throw new As2Error(
         'unexpected-processing-error',
         `The message nests more than ${MAX_LAYERS} S/MIME layers.`,
       );
-    const inner = peel(entity, keys, state);
-    entity = 'entity' in inner ? inner.entity : undefined;
-    bareContent = 'bare' in inner ? inner.bare : undefined;
+    inner = peel(inner.entity, keys, state);
   }
+  return { ...state, inner };
+}
 
-  if (options.requireEncryption && !state.encryption)
+function requireAgreedSecurity(unwrapped: Unwrapped, options: OpenAs2Options): void {
+  if (options.requireEncryption && !unwrapped.encryption)
     throw new As2Error(
       'insufficient-message-security',
       'The agreement requires encrypted messages; this one is not encrypted.',
     );
-  if (options.requireSignature && !state.signature)
+  if (options.requireSignature && !unwrapped.signature)
     throw new As2Error(
       'insufficient-message-security',
       'The agreement requires signed messages; this one is not signed.',
     );
+}
 
-  const compressed = state.layers.includes('compressed');
-  // RFC 4130 §7.3.1 and RFC 5402 §4: signed: the signed entity as it was signed; encrypted or compressed but
-  // unsigned: the innermost (decompressed) entity with its headers; neither: the content without any header.
-  const micBytes =
-    state.signedBytes ??
-    (state.encryption || compressed ? (entity?.raw ?? bareContent) : undefined) ??
-    inbound.body;
-  const mic = computeMic(
-    micBytes,
+/**
+ * RFC 4130 §7.3.1 and RFC 5402 §4. Signed: the signed entity as it was signed (header block included).
+ * Encrypted or compressed but unsigned: the innermost, decompressed entity with its headers (RFC 5402 §4.2/4.3
+ * settle the compressed cases RFC 4130 predates). Neither: the content without any header, as received.
+ */
+function receivedContentMic(unwrapped: Unwrapped, http: MimeEntity, options: OpenAs2Options): Mic {
+  const { inner } = unwrapped;
+  const innermost = 'entity' in inner ? inner.entity.raw : inner.bare;
+  const bytes = unwrapped.signedBytes ?? (unwrapped.layers.length > 0 ? innermost : undefined) ?? http.body;
+  const requested = parseDispositionNotificationOptions(http.headers.get('disposition-notification-options'));
+  return computeMic(
+    bytes,
     chooseMicAlgorithm({
-      requested: parseDispositionNotificationOptions(http.headers.get('disposition-notification-options'))
-        .micAlgorithm,
-      signatureDigest: state.signature?.digestAlgorithm,
+      requested: requested.micAlgorithm,
+      signatureDigest: unwrapped.signature?.digestAlgorithm,
       fallback: options.defaultMicAlgorithm,
     }),
   );
-  return {
-    payload: entity ? payloadOf(entity) : barePayload(bareContent as Buffer, http),
-    signature: state.signature,
-    encryption: state.encryption,
-    compressed,
-    layers: state.layers,
-    mic,
-  };
 }
 
 interface Keys {
@@ -157,6 +169,10 @@ interface UnwrapState {
   encryption?: OpenedAs2Message['encryption'];
   /** What the outermost signature covers: the MIC input of a signed message. */
   signedBytes?: Buffer;
+}
+
+interface Unwrapped extends UnwrapState {
+  inner: Inner;
 }
 
 function isWrapped(entity: MimeEntity): boolean {
