@@ -4,6 +4,7 @@ import type { HubConfig } from '../platform/config';
 import { archiveActivities } from './archive';
 import { channelAnswerActivities } from './channel-answers';
 import { notificationActivities } from './notification';
+import { sftpPickupActivities } from './sftp-pickup';
 import { timelineActivities } from './timeline';
 import { verificationActivities } from './verification';
 
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...notificationActivities(deps),
     ...timelineActivities(deps),
     ...channelAnswerActivities(deps),
+    ...sftpPickupActivities(deps),
   };
 }
 

@@ -1,2 +1,3 @@
 /** The workflow bundle's entry point: every workflow type the hub's worker runs. */
 export { invoiceLifecycle } from './invoice-lifecycle';
+export { sftpPickup } from './sftp-pickup';

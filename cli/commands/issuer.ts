@@ -3,6 +3,7 @@ import { createIssuer } from '../../db/issuers';
 import { isValidEik } from '../../domain/identifiers';
 import { withDatabase } from '../database';
 import { registerSftpKeyCommands } from './sftp-keys';
+import { registerSftpPickupCommands } from './sftp-pickup';
 
 export function registerIssuerCommands(program: Command): void {
   const issuer = program.command('issuer').description('manage issuers (companies that deliver invoices)');
@@ -31,4 +32,5 @@ export function registerIssuerCommands(program: Command): void {
       });
     });
   registerSftpKeyCommands(issuer);
+  registerSftpPickupCommands(issuer);
 }
