@@ -50,13 +50,15 @@ export function registerSftpPickupCommands(issuer: Command): void {
         'for as long as host and port stay the same',
     )
     .action(async (issuerId: string, options: SetOptions) => {
+      const port = Number(options.port);
+      if (!/^\d+$/.test(options.port)) throw new Error(`--port ${options.port} is not a port number`);
       const privateKey = fs.readFileSync(options.key);
       await withDatabase(async (db, config) => {
         await requireIssuer(db, issuerId);
         const saved = await configurePickup(db, hubSecret(config), {
           issuerId,
           host: options.host,
-          port: Number(options.port),
+          port,
           username: options.user,
           privateKey,
           remoteInbox: options.inbox,

@@ -38,14 +38,14 @@ if (sshdSkipReason) console.warn(`sftp-pickup tests skipped: ${sshdSkipReason}`)
 describeWithSshd("the SFTP pickup from an issuer's own server (Debian's OpenSSH)", () => {
   let hub: TestHub;
   let sshd: RunningSshd;
-  const pickups: { issuerId: string; temporalQueue: string }[] = [];
+  const pickups: string[] = [];
 
   beforeAll(async () => {
     [hub, sshd] = await Promise.all([startTestHub({ REMINDER_DELAYS: '1h' }), startSshd()]);
   });
   afterAll(async () => {
     // Disabled pickups are not started again by later ensurePickupPollers calls; their pollers finish.
-    for (const { issuerId } of pickups) {
+    for (const issuerId of pickups) {
       await disableSftpPickup(hub.db, issuerId).catch(() => undefined);
       await wakePickupPoller(hub.temporal, issuerId).catch(() => undefined);
     }
@@ -62,10 +62,9 @@ describeWithSshd("the SFTP pickup from an issuer's own server (Debian's OpenSSH)
 
   /** An issuer whose invoices the hub picks up from its own account on the OpenSSH server. */
   const setUpPickup = async (
-    options: { interval?: string; hostKey?: string; server?: RunningSshd; config?: HubConfig } = {},
+    options: { interval?: string; hostKey?: string; server?: RunningSshd } = {},
   ): Promise<Mailbox> => {
     const server = options.server ?? sshd;
-    const config = options.config ?? hub.config;
     const { issuer } = await addTestIssuer(hub.db);
     const account = await server.addAccount();
     const inbox = account.folder('in');
@@ -81,7 +80,7 @@ describeWithSshd("the SFTP pickup from an issuer's own server (Debian's OpenSSH)
       interval: options.interval ?? '1s',
       hostKey: options.hostKey,
     });
-    pickups.push({ issuerId: issuer.id, temporalQueue: config.taskQueue });
+    pickups.push(issuer.id);
     return {
       issuerId: issuer.id,
       account,
@@ -92,7 +91,7 @@ describeWithSshd("the SFTP pickup from an issuer's own server (Debian's OpenSSH)
   const startPollers = (config: HubConfig = hub.config) =>
     ensurePickupPollers({ db: hub.db, temporal: hub.temporal, config });
 
-  /** The issuer's own view of its server, through sshd: names in a folder (dot files too). */
+  /** The issuer's own view of its server, through sshd. */
   const remote = async <T>(mailbox: Mailbox, work: (sftp: SftpClient) => Promise<T>): Promise<T> => {
     const sftp = new SftpClient('issuer', {
       error: () => undefined,
@@ -111,6 +110,7 @@ describeWithSshd("the SFTP pickup from an issuer's own server (Debian's OpenSSH)
       await sftp.end();
     }
   };
+  /** The names in a remote folder, dot files too. */
   const remoteNames = async (mailbox: Mailbox, folder: string) =>
     (await remote(mailbox, (sftp) => sftp.list(folder))).map((f) => f.name).sort();
   const remoteText = async (mailbox: Mailbox, file: string) =>
@@ -247,7 +247,7 @@ describeWithSshd("the SFTP pickup from an issuer's own server (Debian's OpenSSH)
     expect(await remoteNames(mailbox, '/out')).toEqual(['notes.xml.ack.json']);
   });
 
-  test('the private key is stored sealed with the hub secret, never in clear (set, show and disable through bin/hub)', async () => {
+  test('the private key is stored sealed with the hub secret, never in clear (set, show, disable and set again through bin/hub)', async () => {
     const { issuer } = await addTestIssuer(hub.db);
     const account = await sshd.addAccount();
     account.folder('in');
@@ -255,22 +255,12 @@ describeWithSshd("the SFTP pickup from an issuer's own server (Debian's OpenSSH)
     const env = { ...process.env, TEMPORAL_TASK_QUEUE: hub.config.taskQueue, LOG_LEVEL: 'warn' };
     const cli = async (...args: string[]) =>
       JSON.parse((await run(process.execPath, [HUB, 'issuer', 'sftp-pickup', ...args], { env })).stdout);
-    const set = await cli(
-      'set',
-      issuer.id,
-      ...[
-        '--host',
-        '127.0.0.1',
-        '--port',
-        String(sshd.port),
-        '--user',
-        account.user,
-        '--key',
-        account.privateKeyFile,
-      ],
-      ...['--inbox', '/in', '--outbox', '/out', '--interval', '2s'],
-    );
-    pickups.push({ issuerId: issuer.id, temporalQueue: hub.config.taskQueue });
+    const setArgs = [
+      ...['--host', '127.0.0.1', '--port', String(sshd.port), '--user', account.user],
+      ...['--key', account.privateKeyFile, '--inbox', '/in', '--outbox', '/out', '--interval', '2s'],
+    ];
+    const set = await cli('set', issuer.id, ...setArgs);
+    pickups.push(issuer.id);
     expect(set).toMatchObject({ issuerId: issuer.id, intervalSeconds: 2, enabled: true, poller: 'running' });
     expect(set.publicKey).toMatch(/^ssh-ed25519 AAAA/);
 
@@ -298,8 +288,14 @@ describeWithSshd("the SFTP pickup from an issuer's own server (Debian's OpenSSH)
     expect(JSON.stringify(shown)).not.toContain('PRIVATE');
 
     expect(await cli('disable', issuer.id)).toEqual({ issuerId: issuer.id, enabled: false });
-    const end = await hub.temporal.workflow.getHandle(sftpPickupWorkflowId(issuer.id)).result();
-    expect(end).toEqual({ issuerId: issuer.id, stopped: 'the SFTP pickup is disabled' });
+    const handle = hub.temporal.workflow.getHandle(sftpPickupWorkflowId(issuer.id));
+    expect(await handle.result()).toEqual({ issuerId: issuer.id, stopped: 'the SFTP pickup is disabled' });
+    // `set` starts it again: a new run of the same workflow id.
+    const firstRun = (await handle.describe()).runId;
+    expect(await cli('set', issuer.id, ...setArgs)).toMatchObject({ enabled: true, poller: 'running' });
+    const again = await handle.describe();
+    expect(again.status.name).toBe('RUNNING');
+    expect(again.runId).not.toBe(firstRun);
   });
 
   test('a changed host key stops the pickup with the reason in the workflow history; the file stays on the server', async () => {
@@ -443,7 +439,7 @@ describeWithSshd("the SFTP pickup from an issuer's own server (Debian's OpenSSH)
     const config = testConfig(); // its own task queue, served only by worker processes this test starts and kills
     let worker = await startWorkerProcess(config);
     try {
-      const mailbox = await setUpPickup({ config });
+      const mailbox = await setUpPickup();
       const files = Array.from({ length: IN_FLIGHT }, (_, i) =>
         invoiceFile(mailbox, `crash-${i}.xml`, undefined, 150),
       );
