@@ -90,19 +90,20 @@ export async function sftpPickup(input: SftpPickupInput): Promise<SftpPickupEnd>
 
 /**
  * Runs one activity; after its retries are spent the failure is in the history and the poller goes on at the next
- * interval. A changed host key ends the workflow with the reason.
+ * interval. A changed host key ends the workflow with the reason. Anything else (a cancelled poller, a bug in this
+ * code) is not an activity's failure and is not swallowed.
  */
 async function step<T>(name: string, run: () => Promise<T>): Promise<T | undefined> {
   try {
     return await run();
   } catch (error) {
-    if (isCancellation(error)) throw error; // the poller itself is cancelled (an operator, a worker shutting down)
-    const cause = error instanceof ActivityFailure ? error.cause : undefined;
+    if (isCancellation(error) || !(error instanceof ActivityFailure)) throw error;
+    const cause = error.cause;
     if (cause instanceof ApplicationFailure && cause.type === HOST_KEY_CHANGED) {
       throw ApplicationFailure.create({ message: cause.message, type: HOST_KEY_CHANGED, nonRetryable: true });
     }
     log.warn(`${name} failed after its retries; the next poll tries again`, {
-      error: (cause ?? error) instanceof Error ? ((cause ?? error) as Error).message : String(error),
+      error: cause?.message ?? error.message,
     });
     return undefined;
   }

@@ -50,6 +50,7 @@ export async function startSshd(): Promise<RunningSshd> {
   fs.mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   fs.mkdirSync(BASE, { recursive: true, mode: 0o755 });
   fs.chmodSync(BASE, 0o755);
+  await removeStaleServers();
   const id = crypto.randomBytes(4).toString('hex');
   const base = path.join(BASE, id);
   const etc = path.join(base, 'etc');
@@ -160,4 +161,24 @@ export async function startSshd(): Promise<RunningSshd> {
       fs.rmSync(base, { recursive: true, force: true });
     },
   };
+}
+
+/** Servers, users and folders a killed test run left behind (no live sshd, older than ten minutes). */
+async function removeStaleServers(): Promise<void> {
+  const passwd = fs.readFileSync('/etc/passwd', 'utf8');
+  for (const id of fs.readdirSync(BASE)) {
+    const base = path.join(BASE, id);
+    if (Date.now() - fs.statSync(base).mtimeMs < 10 * 60_000) continue;
+    try {
+      process.kill(Number(fs.readFileSync(path.join(base, 'etc', 'sshd.pid'), 'utf8')), 0);
+      continue; // still serving
+    } catch {
+      // no pid file, or no such process: stale
+    }
+    const users = passwd.split('\n').map((line) => line.split(':')[0]);
+    for (const user of users.filter((u) => u.startsWith(`hubsftp${id}u`))) {
+      await run('userdel', [user]).catch(() => undefined);
+    }
+    fs.rmSync(base, { recursive: true, force: true });
+  }
 }

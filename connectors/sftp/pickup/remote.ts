@@ -203,7 +203,14 @@ export async function withRemoteMailbox<T>(
       hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
         hostKey.presented = fingerprintOf(key);
         const presented = hostKey.presented;
-        void (async () => pickup.hostKeySha256 ?? (await pinHostKey(deps.db, pickup.issuerId, presented)))()
+        const known = pickup.hostKeySha256
+          ? Promise.resolve(pickup.hostKeySha256)
+          : pinHostKey(deps.db, pickup.issuerId, presented).then((stored) => {
+              if (stored === presented)
+                logger.info({ where, hostKey: presented }, 'host key trusted on first use');
+              return stored;
+            });
+        void known
           .then((expected) => {
             hostKey.expected = expected;
             verify(expected === presented);
@@ -237,7 +244,7 @@ export async function withRemoteMailbox<T>(
 function connectError(error: unknown, where: string): PickupError {
   const message = messageOf(error);
   const code = (error as { code?: unknown }).code;
-  if (/authentication methods failed|auth/i.test(message)) {
+  if (/authentication/i.test(message)) {
     return new PickupError(
       'LOGIN_REFUSED',
       `${where} refused the login with the configured private key (${message}): ` +
