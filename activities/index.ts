@@ -2,6 +2,7 @@ import type { Db } from '../db';
 import type { Mailer } from '../mail/mailer';
 import type { HubConfig } from '../platform/config';
 import { archiveActivities } from './archive';
+import { as2MdnActivities } from './as2-mdn';
 import { channelAnswerActivities } from './channel-answers';
 import { notificationActivities } from './notification';
 import { sftpPickupActivities } from './sftp-pickup';
@@ -24,6 +25,7 @@ export function createActivities(deps: ActivityDeps) {
     ...notificationActivities(deps),
     ...timelineActivities(deps),
     ...channelAnswerActivities(deps),
+    ...as2MdnActivities(deps),
     ...sftpPickupActivities(deps),
   };
 }

@@ -4,6 +4,8 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { Client } from '@temporalio/client';
+import type { OwnKeyPair } from '../connectors/as2/protocol';
+import { createAs2Receiver } from '../connectors/as2/receiver';
 import type { Db } from '../db';
 import type { HubConfig } from '../platform/config';
 import { createDevMailRouter } from './dev-mail';
@@ -18,11 +20,13 @@ export interface GatewayDeps {
   config: HubConfig;
   /** The built-in SMTP server's store; only then is the dev mailbox served. */
   devMailDir?: string;
+  /** The hub's AS2 key pairs; the AS2 receiver (POST /as2) is served when they are given. */
+  as2Identity?: OwnKeyPair[];
 }
 
 export const PORTAL_DIST = path.resolve(__dirname, '..', 'dist', 'portal', 'browser');
 
-/** The gateway: issuer API, portal API, the built portal, and (in embedded mode) the dev mailbox. */
+/** The gateway: issuer API, portal API, the AS2 receiver, the built portal, and (in embedded mode) the dev mailbox. */
 export function createGatewayApp(deps: GatewayDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -51,6 +55,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   app.use(PORTAL_API_BASE, createPortalRouter(deps));
   app.use('/api/v1', createIssuerApi(deps));
 
+  if (deps.as2Identity) app.use(createAs2Receiver({ ...deps, identity: deps.as2Identity }));
   if (deps.devMailDir) app.use('/dev', createDevMailRouter(deps.devMailDir));
 
   app.use('/api', (req, _res, next) =>

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import { loadHubAs2Identity } from '../connectors/as2/identity';
 import { loadHostKey } from '../connectors/sftp/keys';
 import { startSftpServer, type RunningSftpServer } from '../connectors/sftp/server';
 import { createPool, migrate } from '../db';
@@ -22,7 +23,8 @@ export async function startGateway(
   const db = createPool(config.databaseUrl, 20);
   await migrate(db);
   const temporal = await connectTemporal(config);
-  const app = createGatewayApp({ db, temporal, config, devMailDir });
+  const as2Identity = await loadHubAs2Identity(config);
+  const app = createGatewayApp({ db, temporal, config, devMailDir, as2Identity });
   const server = config.tls
     ? https.createServer(
         { cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) },

@@ -45,6 +45,12 @@ export interface HubConfig {
   as2: {
     /** The hub's own AS2 identifier (AS2-To of what partners send). */
     id: string;
+    keyFile?: string;
+    certFile?: string;
+    /** Largest AS2 message body accepted. */
+    maxMessageBytes: number;
+    /** First retry of an asynchronous MDN that could not be delivered; later retries back off to an hour. */
+    mdnRetrySeconds: number;
   };
   /** Seconds a received file may stay unprocessed before another pass (or node) processes it. */
   deliveryRecoverySeconds: number;
@@ -106,7 +112,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       maxUploadBytes: integer(env.SFTP_MAX_UPLOAD_BYTES, 100 * KIB * KIB, 'SFTP_MAX_UPLOAD_BYTES'),
       outboxDays: integer(env.SFTP_OUTBOX_DAYS, 30, 'SFTP_OUTBOX_DAYS'),
     },
-    as2: { id: env.AS2_ID ?? 'EINVOICEHUB' },
+    as2: {
+      id: env.AS2_ID ?? 'EINVOICEHUB',
+      keyFile: env.AS2_KEY_FILE || undefined,
+      certFile: env.AS2_CERT_FILE || undefined,
+      maxMessageBytes: integer(env.AS2_MAX_MESSAGE_BYTES, 100 * KIB * KIB, 'AS2_MAX_MESSAGE_BYTES'),
+      mdnRetrySeconds: integer(env.AS2_MDN_RETRY_SECONDS, 10, 'AS2_MDN_RETRY_SECONDS'),
+    },
     deliveryRecoverySeconds: integer(env.DELIVERY_RECOVERY_SECONDS, 15, 'DELIVERY_RECOVERY_SECONDS'),
     signature: {
       policy: oneOf(

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAs2Commands } from './as2';
 import { registerIssuerCommands } from './issuer';
 import { registerSignCommand } from './sign';
 import { registerStartCommands } from './start';
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   registerSubmitCommands(program);
   registerVerifyCommand(program);
   registerSignCommand(program);
+  registerAs2Commands(program);
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { createIssuer } from '../../db/issuers';
 import { isValidEik } from '../../domain/identifiers';
 import { withDatabase } from '../database';
+import { registerAs2PartnerCommands } from './as2';
 import { registerSftpKeyCommands } from './sftp-keys';
 import { registerSftpPickupCommands } from './sftp-pickup';
 
@@ -32,5 +33,6 @@ export function registerIssuerCommands(program: Command): void {
       });
     });
   registerSftpKeyCommands(issuer);
+  registerAs2PartnerCommands(issuer);
   registerSftpPickupCommands(issuer);
 }

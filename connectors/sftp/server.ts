@@ -149,6 +149,8 @@ function serveMailbox(sftp: SFTPWrapper, mailbox: IssuerMailbox): void {
       });
   };
   const ok = (reqId: number) => sftp.status(reqId, STATUS_CODE.OK);
+  // The client closed its side (end of a batch): close ours, or its `sftp` would wait for the channel forever.
+  sftp.on('end', () => sftp.end());
 
   sftp.on('REALPATH', (reqId, path) =>
     answer(reqId, () => {

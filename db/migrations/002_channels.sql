@@ -92,6 +92,9 @@ create table sftp_pickups (
 create table as2_partners (
   issuer_id uuid primary key references issuers (id),
   as2_id text not null unique,
+  -- An unsigned message cannot prove who sent it: refused unless the partner is set up to allow it.
+  require_signature boolean not null default true,
+  require_encryption boolean not null default false,
   updated_at timestamptz not null default now()
 );
 create table as2_partner_certificates (

@@ -109,7 +109,7 @@ describeWithOpenssh("the hub's SFTP server, used with OpenSSH's sftp client", ()
       code: 0,
     });
     // Staged, visible in /inbox, and not delivered.
-    const listing = await sftpBatch(alice.target, ['ls -1 /inbox']);
+    const listing = await sftpBatch(alice.target, ['cd /inbox', 'ls -1']);
     expect(listing.stdout).toContain('april.xml.part');
     await new Promise((r) => setTimeout(r, 1500));
     expect(await invoicesNumbered(alice.issuer.id, number)).toHaveLength(0);
@@ -122,7 +122,7 @@ describeWithOpenssh("the hub's SFTP server, used with OpenSSH's sftp client", ()
       status: 'accepted',
       invoice: { number },
     });
-    expect((await sftpBatch(alice.target, ['ls -1 /inbox'])).stdout).not.toContain('april.xml.part');
+    expect((await sftpBatch(alice.target, ['cd /inbox', 'ls -1'])).stdout).not.toContain('april.xml.part');
   });
 
   test('an upload whose connection is killed mid-transfer is never ingested', async () => {
@@ -135,7 +135,7 @@ describeWithOpenssh("the hub's SFTP server, used with OpenSSH's sftp client", ()
     for (const name of ['big.xml', 'big.xml.part']) {
       const upload = sftpBatch(alice.target, ['cd inbox', `put ${file} ${name}`], { limitKbit: 64 });
       await new Promise((r) => setTimeout(r, 1500));
-      upload.child.kill('SIGKILL');
+      upload.kill();
       await upload;
     }
     await new Promise((r) => setTimeout(r, 2000));
@@ -149,7 +149,7 @@ describeWithOpenssh("the hub's SFTP server, used with OpenSSH's sftp client", ()
       alice.issuer.id,
     ]);
     expect(staged.rows.map((r) => r.name)).not.toContain('big.xml.part');
-    expect((await sftpBatch(alice.target, ['ls -1 /inbox'])).stdout).not.toMatch(/big\.xml/);
+    expect((await sftpBatch(alice.target, ['cd /inbox', 'ls -1'])).stdout).not.toMatch(/big\.xml/);
   });
 
   test('a file that is not an invoice is quarantined with its reason, and the acknowledgement says why', async () => {
@@ -261,8 +261,8 @@ describeWithOpenssh("the hub's SFTP server, used with OpenSSH's sftp client", ()
     });
 
     test('another issuer’s files are not visible: each sees only its own answers', async () => {
-      const mine = await sftpBatch(alice.target, ['ls -1 /outbox']);
-      const theirs = await sftpBatch(bob.target, ['ls -1 /outbox']);
+      const mine = await sftpBatch(alice.target, ['cd /outbox', 'ls -1']);
+      const theirs = await sftpBatch(bob.target, ['cd /outbox', 'ls -1']);
       expect(mine.stdout).toContain('march.xml.ack.json');
       expect(theirs.stdout).not.toContain('march.xml.ack.json');
     });

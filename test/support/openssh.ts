@@ -53,7 +53,7 @@ export function sftpBatch(
   target: SftpTarget,
   commands: string[],
   options: { cwd?: string; limitKbit?: number } = {},
-): Promise<BatchResult> & { child: ChildProcess } {
+): Promise<BatchResult> & { child: ChildProcess; kill(): void } {
   const child = spawn(
     'sftp',
     [
@@ -76,7 +76,8 @@ export function sftpBatch(
       ...(options.limitKbit ? ['-l', String(options.limitKbit)] : []),
       `${target.user}@127.0.0.1`,
     ],
-    { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] },
+    // Its own process group, so killing it takes the ssh process sftp runs along (the connection dies with both).
+    { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: true },
   );
   let stdout = '';
   let stderr = '';
@@ -86,5 +87,12 @@ export function sftpBatch(
   const done = new Promise<BatchResult>((resolve) =>
     child.once('close', (code) => resolve({ code, stdout, stderr })),
   );
-  return Object.assign(done, { child });
+  const kill = () => {
+    try {
+      process.kill(-(child.pid as number), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  return Object.assign(done, { child, kill });
 }

@@ -15,10 +15,15 @@ const HUB = path.resolve(__dirname, '..', '..', 'bin', 'hub');
 export interface HubUnderTest {
   env: NodeJS.ProcessEnv;
   url: string;
+  sftpPort: number;
   dataDir: string;
   /** The pid of the worker the supervisor runs now. */
   workerPid(): number;
+  /** The pid of the gateway (HTTP and SFTP) the supervisor runs now. */
+  gatewayPid(): number;
   restart(): Promise<void>;
+  /** SIGKILL the supervisor, the worker and the gateway at once (no clean-up of any kind), then start the hub again. */
+  killAndRestart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -33,6 +38,7 @@ export async function launchHub(options: {
     ...process.env,
     DATA_DIR: dataDir,
     PORT: String(port),
+    SFTP_PORT: String(await freePort()),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     TEMPORAL_TASK_QUEUE: `e2e-${crypto.randomUUID()}`,
     ...(options.embedded
@@ -54,10 +60,27 @@ export async function launchHub(options: {
   return {
     env,
     url: `http://127.0.0.1:${port}`,
+    sftpPort: Number(env.SFTP_PORT),
     dataDir,
     workerPid: () => Number(fs.readFileSync(path.join(dataDir, 'run', 'worker.pid'), 'utf8')),
+    gatewayPid: () => Number(fs.readFileSync(path.join(dataDir, 'run', 'gateway.pid'), 'utf8')),
     async restart() {
       await stopHub(child);
+      child = await start(env);
+    },
+    async killAndRestart() {
+      const pids = ['worker', 'gateway'].map((role) =>
+        Number(fs.readFileSync(path.join(dataDir, 'run', `${role}.pid`), 'utf8')),
+      );
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      for (const pid of [child.pid as number, ...pids]) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      await exited;
       child = await start(env);
     },
     stop: () => stopHub(child),

@@ -31,6 +31,7 @@ export {
   type OutgoingPayload,
 } from './build';
 export { certificateInfo, generateAs2Identity, type CertificateInfo } from './identity';
+export type { OwnKeyPair } from './certificates';
 export { As2Error, type As2Disposition } from './errors';
 export { computeMic, formatMic, parseMic, type Mic } from './mic';
 export type { ContentEncryption, KeyTransport, MicAlgorithm, SignatureScheme } from './algorithms';
