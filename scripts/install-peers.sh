@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real peers the tests talk to; idempotent, quiet when all is there (prints only what it does).
-#   - Debian packages: python3-oscrypto python3-venv (pyas2lib), openssh-server (the SFTP tests' server)
+#   - Debian packages: python3-oscrypto python3-venv (pyas2lib), openssh-server (the SFTP tests' server); a JDK and
+#     Maven only where the machine lacks them
 #   - .tools/as2venv: a venv on Debian's python3 with pyas2lib 1.4.4 and Debian's oscrypto (PyPI's oscrypto 1.3.0
 #     cannot detect OpenSSL 3.0.x)
 #   - .tools/as2-java: test/peers/as2-java built with phax as2-lib 5.1.8 (as2-peer.jar + lib/*.jar)
@@ -38,6 +39,9 @@ need_apt=()
 for pkg in python3-oscrypto python3-venv openssh-server; do
   installed "$pkg" || need_apt+=("$pkg")
 done
+# The machines come with Java 17 and Maven; a machine without them gets Debian's.
+command -v javac >/dev/null 2>&1 || need_apt+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
 if [ ${#need_apt[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || fail "missing Debian packages ${need_apt[*]}; run as root or: sudo apt-get install ${need_apt[*]}"
   echo "install-peers: installing ${need_apt[*]} from Debian"
@@ -72,7 +76,7 @@ if ! venv_ok; then
 fi
 
 # --- as2-lib peer (Java) --------------------------------------------------------------------------------------------
-command -v java >/dev/null 2>&1 || fail "java (17+) not found"
+command -v javac >/dev/null 2>&1 || fail "javac (JDK 17+) not found"
 command -v mvn >/dev/null 2>&1 || fail "mvn (Maven 3) not found"
 jar="$JAVA_OUT/as2-peer.jar"
 if [ ! -f "$jar" ] || [ ! -f "$JAVA_OUT/lib/as2-lib-$AS2LIB_VERSION.jar" ] ||

@@ -181,6 +181,29 @@ describePeers('real AS2 peers against the pyas2lib reference receiver', () => {
     expect(receiver.payload(messageId)?.equals(invoice)).toBe(true);
   });
 
+  it.each(PEERS)('%s reports decryption-failed for a message the receiver cannot decrypt', async (peer) => {
+    const messageId = newMessageId(peer);
+    // Encrypted for the stranger's certificate (which then cannot verify a signed MDN: this one is unsigned).
+    const result = await sendAs2(peer, {
+      ...baseOptions(),
+      partnerCert: stranger.certPath,
+      encrypt: 'aes128',
+      mdn: 'sync',
+      messageId,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.mdn).toEqual({
+      received: true,
+      disposition: 'processed/error: decryption-failed',
+      signed: false,
+      signatureVerified: null,
+      micMatches: null,
+      originalMessageId: messageId,
+    });
+    expect(receiver.payload(messageId)).toBeUndefined();
+    expect(receiver.refused(messageId)).toEqual([expect.objectContaining({ status: 'processed/Error' })]);
+  });
+
   it.each(PEERS)(
     '%s reports the duplicate-document warning when a message ID is sent again',
     async (peer) => {

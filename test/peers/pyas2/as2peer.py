@@ -205,17 +205,25 @@ def evaluate_mdn(raw, message, mdn_signed_requested):
         signature_verified = mdn.digest_alg is not None
     else:
         signature_verified = False if mdn_signed_requested else None
+    # pyas2lib compares the MIC only when it has one (signed messages), the MDN carries one, and parsing got as far
+    # as a "processed" disposition: then "processed" means equal, and this warning means different.
     if message.mic is None or not mic_field:
-        mic_matches = None  # pyas2lib compares only when it has a MIC and the MDN carries one
+        mic_matches = None
+    elif status == "processed":
+        mic_matches = True
+    elif status == "processed/warning" and detailed == "Message Integrity check failed.":
+        mic_matches = False
     else:
-        mic_matches = not (status == "processed/warning" and detailed == "Message Integrity check failed.")
+        mic_matches = None
+    # What an MDN says is reported only when pyas2lib accepted it as authentic (as the as2-lib peer does).
+    trusted = signature_verified is not False
     result = {
         "received": True,
-        "disposition": normalize_disposition(disposition),
+        "disposition": normalize_disposition(disposition) if trusted else None,
         "signed": signed,
         "signatureVerified": signature_verified,
-        "micMatches": mic_matches,
-        "originalMessageId": mdn.orig_message_id,
+        "micMatches": mic_matches if trusted else None,
+        "originalMessageId": mdn.orig_message_id if trusted else None,
     }
     ok = status == "processed" and (signature_verified is True or not mdn_signed_requested)
     error = None if ok else f"pyas2lib: MDN status {status!r}" + (f" ({detailed})" if detailed else "")
