@@ -3,6 +3,7 @@ package hub.peers;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.FileInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.Reader;
@@ -56,6 +57,8 @@ import com.helger.as2lib.session.AS2Session;
 import com.helger.as2lib.util.AS2Helper;
 import com.helger.as2lib.util.http.IAS2HttpResponseHandler;
 import com.helger.as2lib.util.http.IAS2IncomingMDNCallback;
+import com.helger.commons.http.HttpHeaderMap;
+import com.helger.commons.io.IWriteToStream;
 import com.helger.mail.cte.EContentTransferEncoding;
 import com.helger.security.keystore.EKeyStoreType;
 
@@ -93,8 +96,9 @@ import com.helger.security.keystore.EKeyStoreType;
  * it (originalMessageId) for the caller to compare.</li>
  * <li>Async MDN: as2-lib's own {@link AS2MDNReceiverModule} (a socket HTTP server) receives it on
  * 127.0.0.1:PORT; {@code AS2SenderModule} stored the original MIC in a pending-info file, which
- * {@code AS2MDNReceiverHandler.checkAsyncMDN} compares. That handler answers the MDN POST with 200 when the MIC
- * matched and 404 when it did not (or was missing), 400 when parsing or verification failed.</li>
+ * {@code AS2MDNReceiverHandler.checkAsyncMDN} compares. That handler would answer the MDN POST with 200 when the MIC
+ * matched and 404 when it did not (or was missing), 400 when parsing or verification failed; this tool answers 200 once
+ * whatever the verdict (see {@link AnswerOnce200}), like the pyas2lib peer.</li>
  * <li>A failure while receiving or verifying a sync MDN is only logged by {@code AS2SenderModule}
  * ({@code onReceivedMDNError}); this tool records it, so it shows in "error" with signatureVerified=false.</li>
  * </ul>
@@ -571,7 +575,7 @@ public final class As2Peer
                     aMDNMsg.partnership ().setReceiverX509Alias (o.as2From);
                     if (o.mdnSigned)
                       aMDNMsg.partnership ().setForceVerify (true);
-                    super.handleIncomingMessage (sClientInfo, aMsgData, aMDNMsg, aResponseHandler);
+                    super.handleIncomingMessage (sClientInfo, aMsgData, aMDNMsg, new AnswerOnce200 (aResponseHandler));
                     if (aMDNMsg.getMDN () != null)
                       readMdn (out, aMDNMsg.getMDN (), o.mdnSigned);
                   }
@@ -668,6 +672,35 @@ public final class As2Peer
         deleteTree (aPendingDir.toFile ());
     }
     return out;
+  }
+
+  /**
+   * The answer to the async MDN POST: 200 once, as the pyas2lib peer answers (the verdict is in the JSON line).
+   * as2-lib's handler would answer 404 when the MIC did not match or was missing and 400 when parsing or verification
+   * failed, and after an error disposition it writes a second response (400) on the same connection; the status it
+   * wanted is logged to stderr.
+   */
+  static final class AnswerOnce200 implements IAS2HttpResponseHandler
+  {
+    private final IAS2HttpResponseHandler m_aDelegate;
+    private boolean m_bSent;
+
+    AnswerOnce200 (final IAS2HttpResponseHandler aDelegate)
+    {
+      m_aDelegate = aDelegate;
+    }
+
+    public synchronized void sendHttpResponse (final int nHttpResponseCode,
+                                               final HttpHeaderMap aHeaders,
+                                               final IWriteToStream aData) throws IOException
+    {
+      if (nHttpResponseCode != 200)
+        System.err.println ("As2Peer: as2-lib answered the async MDN with HTTP " + nHttpResponseCode + (m_bSent ? " (a second response, dropped)" : "; sending 200"));
+      if (m_bSent)
+        return;
+      m_bSent = true;
+      m_aDelegate.sendHttpResponse (200, aHeaders, aData);
+    }
   }
 
   static void deleteTree (final File f)
