@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { loadHubAs2Identity } from '../connectors/as2/identity';
 import { loadHostKey } from '../connectors/sftp/keys';
+import { ensurePickupPollers } from '../connectors/sftp/pickup';
 import { startSftpServer, type RunningSftpServer } from '../connectors/sftp/server';
 import { createPool, migrate } from '../db';
 import { resumeDeliveries } from '../intake/deliveries';
@@ -47,9 +48,11 @@ export async function startGateway(
       outboxDays: config.sftp.outboxDays,
     });
   }
-  const recovery = repeat(config.deliveryRecoverySeconds * 1000, () =>
-    resumeDeliveries(intake, config.deliveryRecoverySeconds),
-  );
+  // Each pass also (re)starts the poller of every enabled pickup mailbox: idempotent, one workflow per mailbox.
+  const recovery = repeat(config.deliveryRecoverySeconds * 1000, async () => {
+    await resumeDeliveries(intake, config.deliveryRecoverySeconds);
+    await ensurePickupPollers(intake);
+  });
   return {
     async close() {
       recovery.stop();

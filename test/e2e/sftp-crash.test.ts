@@ -51,8 +51,10 @@ describeWithOpenssh('the hub killed with SIGKILL during an SFTP batch of 200 fil
     // One connection, sequential puts, as a billing system's batch does; the hub dies part-way through.
     const upload = sftpBatch(target, ['cd inbox', ...files.map((f) => `put ${f.name}`)], { cwd: dir });
     await eventually(async () => (await recorded()) >= 40, 120_000, 'the first 40 files to arrive');
+    const killedAt = await recorded();
     await hub.killAndRestart();
     const interrupted = await upload;
+    progress(`hub killed after ${killedAt} files arrived; restarted`);
     expect(interrupted.code).not.toBe(0); // the client saw the connection die
     expect(await recorded()).toBeLessThan(FILES);
 
@@ -65,6 +67,7 @@ describeWithOpenssh('the hub killed with SIGKILL during an SFTP batch of 200 fil
         if (inbox.code !== 0 || outbox.code !== 0) return undefined; // the hub is still starting
         const present = new Set([...lines(inbox.stdout), ...lines(outbox.stdout)]);
         const missing = files.filter((f) => !present.has(f.name) && !present.has(`${f.name}.ack.json`));
+        progress(`client sees ${present.size} names; ${missing.length} files to send again`);
         if (missing.length) {
           await sftpBatch(target, ['cd inbox', ...missing.map((f) => `put ${f.name}`)], { cwd: dir });
           return undefined;
@@ -116,7 +119,7 @@ describeWithOpenssh('the hub killed with SIGKILL during an SFTP batch of 200 fil
       [issuer.id],
     );
     expect(mails.rows).toEqual([]);
-  });
+  }, 600_000);
 });
 
 function lines(text: string): string[] {
@@ -124,4 +127,9 @@ function lines(text: string): string[] {
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('sftp>'));
+}
+
+/** Where the long test is, for whoever watches it run. */
+function progress(message: string): void {
+  process.stderr.write(`sftp-crash: ${message}\n`);
 }

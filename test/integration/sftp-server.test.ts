@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SFTPWrapper } from 'ssh2';
@@ -167,6 +168,55 @@ describeWithOpenssh("the hub's SFTP server, used with OpenSSH's sftp client", ()
     ]);
     expect(rows[0]).toMatchObject({ status: 'quarantined', reason_code: ack.error.code });
     expect(rows[0].content.toString()).toContain('not the invoices'); // the evidence is kept
+  });
+
+  test('a ZIP in /inbox is a batch: each invoice in it is delivered on its own, and the batch is acknowledged with every entry', async () => {
+    const dir = workFolder();
+    const entries = ['one.xml', 'two.xml', 'three.xml'].map((name) => ({ name, ...invoiceFile(dir, name) }));
+    execFileSync('zip', ['-q', 'batch.zip', ...entries.map((e) => e.name)], { cwd: dir });
+    expect(await sftpBatch(alice.target, ['cd inbox', `put ${path.join(dir, 'batch.zip')}`])).toMatchObject({
+      code: 0,
+    });
+    const answers = await waitForOutbox(alice, [
+      'batch.zip.ack.json',
+      ...entries.map((e) => `${e.name}.ack.json`),
+    ]);
+    const batch = JSON.parse(answers['batch.zip.ack.json']);
+    expect(batch.entries.map((e: { file: string; status: string }) => [e.file, e.status])).toEqual(
+      entries.map((e) => [e.name, 'accepted']),
+    );
+    for (const entry of entries) {
+      expect(JSON.parse(answers[`${entry.name}.ack.json`])).toMatchObject({
+        status: 'accepted',
+        invoice: { number: entry.number },
+      });
+      expect(await invoicesNumbered(alice.issuer.id, entry.number)).toHaveLength(1);
+      await eventually(
+        async () => (await mailsTo(entry.buyerEmail)).length === 1,
+        30_000,
+        'each recipient mail',
+      );
+    }
+    await waitForOutbox(
+      alice,
+      entries.map((e) => `${e.name}.result.json`),
+    );
+  });
+
+  test('a zip bomb is refused with its reason and delivers nothing', async () => {
+    const dir = workFolder();
+    const { number } = invoiceFile(dir, 'real.xml');
+    fs.writeFileSync(path.join(dir, 'zeros.xml'), Buffer.alloc(50 * 1024 * 1024));
+    execFileSync('zip', ['-q', 'bomb.zip', 'real.xml', 'zeros.xml'], { cwd: dir });
+    expect(fs.statSync(path.join(dir, 'bomb.zip')).size).toBeLessThan(200_000);
+    expect(await sftpBatch(alice.target, ['cd inbox', `put ${path.join(dir, 'bomb.zip')}`])).toMatchObject({
+      code: 0,
+    });
+    const answers = await waitForOutbox(alice, ['bomb.zip.ack.json']);
+    const ack = JSON.parse(answers['bomb.zip.ack.json']);
+    expect(ack).toMatchObject({ status: 'quarantined', error: { code: expect.stringMatching(/^ZIP_/) } });
+    expect(ack.error.message).toMatch(/zeros\.xml/);
+    expect(await invoicesNumbered(alice.issuer.id, number)).toHaveLength(0); // not even the honest entry
   });
 
   test('an unknown key, a password, and another issuer’s name cannot log in; a removed key no longer can', async () => {

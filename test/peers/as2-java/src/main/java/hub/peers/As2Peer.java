@@ -446,8 +446,12 @@ public final class As2Peer
     aSettings.setReceiverCertificate (aPartnerCert);
     aSettings.setPartnershipName (o.as2From + "-" + o.as2To);
     aSettings.setEncryptAndSign (o.cryptAlgorithm (), o.signs () ? o.signAlgorithm () : null);
+    // Compress before signing when signing (as2-lib's default). Without a signature the order is moot for the bytes
+    // sent, but not for the MIC: on the compress-before-sign path as2-lib takes its MIC over the compressed part,
+    // where RFC 5402 section 4.1 says the MIC of an unsigned message is over the uncompressed content with its MIME
+    // headers. So an unsigned message is sent on the other path, whose MIC is the RFC's.
     if (o.compress)
-      aSettings.setCompress (ECompressionType.ZLIB, true);
+      aSettings.setCompress (ECompressionType.ZLIB, o.signs ());
     aSettings.setMDNRequested (!"none".equals (o.mdn));
     if (o.mdnSigned)
       aSettings.setMDNOptions (new DispositionOptions ().setProtocolImportance (DispositionOptions.IMPORTANCE_REQUIRED)
