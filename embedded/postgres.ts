@@ -26,6 +26,8 @@ export async function startEmbeddedPostgres(dir: string, port: number): Promise<
   const dataDir = path.resolve(dir);
   const binaries = await postgresBinaries();
   const owner = os.userInfo().uid === 0 ? postgresUser() : undefined;
+  // The parents with the usual mode (PostgreSQL's own user must be able to pass through them), the cluster private.
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (owner) fs.chownSync(dataDir, owner.uid, owner.gid);
 

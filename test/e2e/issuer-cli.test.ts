@@ -12,7 +12,7 @@ const HUB = path.resolve(__dirname, '..', '..', 'bin', 'hub');
 describe('bin/hub issuer add while no hub is running', () => {
   test('starts the data folder’s own PostgreSQL, registers the issuer, stops it again, and keeps the issuer', async () => {
     const dataDir = path.join(process.env.HUB_TEST_ROOT as string, `cli-${crypto.randomUUID().slice(0, 8)}`);
-    fs.mkdirSync(dataDir, { recursive: true, mode: 0o755 });
+    // The data folder does not exist yet, as on a fresh clone: the command makes it (passable by PostgreSQL's user).
     const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', PG_PORT: String(await freePort()) };
     const add = (eik: string) =>
       run(

@@ -240,8 +240,17 @@ describe("the hub's AS2 receiver", () => {
       // Even encrypted afresh (new content key, so new bytes), the same Message-ID is the same message.
       const reEncrypted = await post(craft(bytes, { messageId: message.messageId }));
       expect(Buffer.compare(reEncrypted.body, first.body)).toBe(0);
-      expect(await invoiceOf(partner.issuer.id, number)).toHaveLength(1);
+      const [invoice] = await invoiceOf(partner.issuer.id, number);
       expect(await storedFor(message.messageId)).toEqual({ deliveries: 1, messages: 1 });
+      // The issuer API names the channel and the message it came in.
+      const api = await fetch(`${gateway.apiUrl}/invoices/${invoice.id}`, {
+        headers: { authorization: `Bearer ${partner.apiKey}` },
+      });
+      expect(await api.json()).toMatchObject({
+        channel: 'as2',
+        delivery: { channel: 'as2', file: 'invoice.xml' },
+        timeline: [expect.objectContaining({ type: 'received', detail: { channel: 'as2' } })],
+      });
     });
 
     test('a resend after a failed first attempt is accepted', async () => {

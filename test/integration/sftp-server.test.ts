@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SFTPWrapper } from 'ssh2';
 import type { RunningSftpServer } from '../../connectors/sftp/server';
+import { listInvoiceEvents } from '../../db/invoices';
+import { Channel } from '../../workflows/search-attributes';
 import { makeUblInvoice, nextInvoiceNumber } from '../support/invoice-factory';
 import { eventually, mailsTo, startTestHub, uniqueEmail, type TestHub } from '../support/hub';
 import { makeSshKey, opensshAvailable, sftpBatch } from '../support/openssh';
@@ -82,10 +84,17 @@ describeWithOpenssh("the hub's SFTP server, used with OpenSSH's sftp client", ()
     expect(answers['march.xml.response.xml']).toContain(`<cbc:ID>${number}</cbc:ID>`);
     await eventually(async () => (await mailsTo(buyerEmail)).length === 1, 30_000, 'the recipient mail');
 
-    const { rows } = await hub.db.query('select channel, delivery_id from invoices where id = $1', [
+    // The channel shows in the invoice, its timeline and the workflow's search attributes (Temporal UI).
+    const { rows } = await hub.db.query('select channel, workflow_id from invoices where id = $1', [
       ack.invoice.id,
     ]);
     expect(rows[0].channel).toBe('sftp');
+    expect((await listInvoiceEvents(hub.db, ack.invoice.id))[0]).toMatchObject({
+      type: 'received',
+      detail: { channel: 'sftp' },
+    });
+    const workflow = await hub.temporal.workflow.getHandle(rows[0].workflow_id).describe();
+    expect(workflow.typedSearchAttributes.get(Channel)).toBe('sftp');
 
     // The same file again: a duplicate acknowledgement pointing at the first invoice, and no second invoice.
     expect(await sftpBatch(alice.target, ['cd inbox', `put ${file}`])).toMatchObject({ code: 0 });

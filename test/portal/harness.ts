@@ -116,14 +116,14 @@ export async function deliverInvoice(
     issuerId: issuer.id,
     number,
     workflowId,
-    channel: 'api',
+    channel: 'sftp',
     original,
     sha256: crypto.createHash('sha256').update(original).digest('hex'),
     summary,
   });
   await archiveInvoice(db, id, { model, summary, report: {}, retainUntil: '2036-12-31' });
   const events: [string, string, Record<string, unknown>][] = [
-    ['received', 'received', {}],
+    ['received', 'received', { channel: 'sftp' }],
     ['verified', 'verified', { indication: 'TOTAL-PASSED' }],
     ['archived', 'archived', { sha256: 'internal', retainUntil: '2036-12-31' }],
     ['recipient notified', 'notified', { to: recipientEmail, invitation: true }],

@@ -157,6 +157,9 @@ describeBrowser('recipient portal in a browser', () => {
       `/api/v1/portal/invoices/${invoice.id}/original`,
     );
     expect(await visibleText(page, '.timeline')).toContain('Recipient notified');
+    // how the issuer delivered it, on the page and in its history
+    expect(text).toContain('Delivered by SFTP upload');
+    expect(await visibleText(page, '.timeline')).toContain('Delivered by SFTP upload');
     expect(
       await page.getByRole('link', { name: 'Operators: workflow history' }).getAttribute('href'),
     ).toContain(encodeURIComponent(invoice.workflowId));

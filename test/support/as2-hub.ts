@@ -12,6 +12,8 @@ import { makeAs2Keys, type As2Keys } from './as2-peers';
 
 export interface As2Gateway {
   url: string;
+  /** The issuer API of the same gateway. */
+  apiUrl: string;
   /** The hub's certificate as a file, for the partners to encrypt to and verify MDNs with. */
   hubCertPath: string;
   hubCertPem: string;
@@ -32,6 +34,7 @@ export async function startAs2Gateway(hub: TestHub): Promise<As2Gateway> {
   const hubCertPath = path.join(dataDir, 'as2', 'hub-cert.pem');
   return {
     url: `http://127.0.0.1:${port}/as2`,
+    apiUrl: `http://127.0.0.1:${port}/api/v1`,
     hubCertPath,
     hubCertPem: identity[0].certificatePem,
     hubKeyPem: identity[0].privateKeyPem,
@@ -44,6 +47,7 @@ export async function startAs2Gateway(hub: TestHub): Promise<As2Gateway> {
 
 export interface As2Partner {
   issuer: Issuer;
+  apiKey: string;
   keys: As2Keys;
 }
 
@@ -53,7 +57,7 @@ export async function addAs2Partner(
   as2Id: string,
   options: { requireSignature?: boolean; requireEncryption?: boolean; extraCertificates?: string[] } = {},
 ): Promise<As2Partner> {
-  const { issuer } = await addTestIssuer(hub.db);
+  const { issuer, apiKey } = await addTestIssuer(hub.db);
   const keys = makeAs2Keys(as2Id);
   const certificates = [keys.certPem, ...(options.extraCertificates ?? [])].map((pem) => {
     const info = certificateInfo(pem);
@@ -75,5 +79,5 @@ export async function addAs2Partner(
     },
     certificates,
   );
-  return { issuer, keys };
+  return { issuer, apiKey, keys };
 }
