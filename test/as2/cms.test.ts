@@ -1,3 +1,4 @@
+import { unpadKeyBlock } from '../../connectors/as2/protocol/enveloped-data';
 import 'reflect-metadata';
 import { createPrivateKey, createPublicKey, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
@@ -297,3 +298,31 @@ function signedDataContentInfo(): Buffer {
   const inner = Buffer.from('a0023000', 'hex');
   return Buffer.concat([Buffer.from([0x30, oid.length + inner.length]), oid, inner]);
 }
+
+describe('PKCS#1 v1.5 key block decoding (the padding Node will not check for us)', () => {
+  const key = Buffer.alloc(16, 0xab);
+  const block = (edit: (b: Buffer) => void = () => undefined) => {
+    const b = Buffer.concat([
+      Buffer.from([0x00, 0x02]),
+      Buffer.alloc(256 - 3 - 16, 0x5a),
+      Buffer.from([0x00]),
+      key,
+    ]);
+    edit(b);
+    return b;
+  };
+  it('gives the key of a well-formed block', () => {
+    expect(unpadKeyBlock(block(), 16)).toEqual(key);
+  });
+  it.each([
+    ['a first byte other than 0x00', (b: Buffer) => (b[0] = 1)],
+    ['a block type other than 0x02', (b: Buffer) => (b[1] = 1)],
+    ['a zero inside the padding', (b: Buffer) => (b[100] = 0)],
+    ['no zero before the key', (b: Buffer) => (b[256 - 17] = 7)],
+  ])('refuses %s', (_what, edit) => {
+    expect(unpadKeyBlock(block(edit), 16)).toBeUndefined();
+  });
+  it('refuses a key of another length than the cipher needs', () => {
+    expect(unpadKeyBlock(block(), 24)).toBeUndefined();
+  });
+});

@@ -2,8 +2,9 @@
  * CMS EnvelopedData (RFC 5652 §6) with RSA key transport: the AS2 encryption layer.
  *
  * Node 20 refuses RSA PKCS#1 v1.5 private decryption (CVE-2023-46809 hardening), and that is what nearly every AS2
- * peer sends, so the content-encryption key is unwrapped with node-forge; OAEP goes through Node's crypto. The
- * content cipher (3DES or AES in CBC mode) is Node's.
+ * peer sends, so the content-encryption key is decrypted as raw RSA and its padding checked here (in a way that
+ * does not tell a bad padding from a wrong key); OAEP goes through Node's crypto. The content cipher (3DES or AES in
+ * CBC mode) is Node's.
  */
 import 'reflect-metadata';
 import {
@@ -30,7 +31,6 @@ import {
 } from '@peculiar/asn1-cms';
 import { AsnConvert, AsnProp, AsnType, AsnTypeTypes, OctetString } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
-import forge from 'node-forge';
 import {
   contentEncryptionByName,
   contentEncryptionByOid,
@@ -306,24 +306,25 @@ function unwrapKey(
   }
   // RFC 3218 §2.3.2 (Bleichenbacher): a bad PKCS#1 v1.5 padding must not be told apart from a wrong content key,
   // so a failed unwrap continues with a random key and fails where a wrong key would, at the content.
+  let block: Buffer;
   try {
-    const unwrapped = Buffer.from(
-      forgeKeyOf(privateKey).decrypt(encryptedKey.toString('binary'), 'RSAES-PKCS1-V1_5'),
-      'binary',
-    );
-    return unwrapped.length === keyLength ? unwrapped : randomBytes(keyLength);
+    // Raw RSA (OpenSSL, fast) and the padding checked here: Node refuses RSA_PKCS1_PADDING for decryption.
+    block = privateDecrypt({ key: privateKey, padding: constants.RSA_NO_PADDING }, encryptedKey);
   } catch {
     return randomBytes(keyLength);
   }
+  return unpadKeyBlock(block, keyLength) ?? randomBytes(keyLength);
 }
 
-const forgeKeys = new WeakMap<KeyObject, forge.pki.rsa.PrivateKey>();
-
-function forgeKeyOf(privateKey: KeyObject): forge.pki.rsa.PrivateKey {
-  let key = forgeKeys.get(privateKey);
-  if (!key) {
-    key = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString());
-    forgeKeys.set(privateKey, key);
-  }
-  return key;
+/**
+ * EME-PKCS1-v1_5 decoding (RFC 8017 §7.2.2) of a block that must carry a key of exactly `keyLength` bytes:
+ * 0x00 0x02, at least eight non-zero padding bytes, 0x00, the key. Every byte is looked at whatever it holds, so
+ * how long the check takes does not say where the padding went wrong.
+ */
+export function unpadKeyBlock(block: Buffer, keyLength: number): Buffer | undefined {
+  const separator = block.length - keyLength - 1;
+  if (separator < 10) return undefined; // the block is too short for any padding: a property of the key, not secret
+  let bad = block[0] | (block[1] ^ 0x02) | block[separator];
+  for (let i = 2; i < separator; i++) bad |= ((block[i] - 1) >> 8) & 1; // 1 when the padding byte is zero
+  return bad === 0 ? Buffer.from(block.subarray(separator + 1)) : undefined;
 }
