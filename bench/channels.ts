@@ -20,9 +20,8 @@ import { parsePublicKey } from '../connectors/sftp/keys';
 import { createPool, type Db } from '../db';
 import { setAs2Partner } from '../db/as2';
 import { addSftpKey } from '../db/sftp-keys';
-import { startHub } from '../embedded/hub';
-import { freePort } from '../embedded/ports';
 import { makeUblInvoice } from '../test/support/invoice-factory';
+import { startBenchHub } from './hub';
 import { machine, round } from './machine';
 
 const { values } = parseArgs({
@@ -41,25 +40,7 @@ interface ChannelRun {
 }
 
 async function main() {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-channels-'));
-  fs.chmodSync(dataDir, 0o755);
-  const port = await freePort();
-  const sftpPort = await freePort();
-  const hub = await startHub({
-    ...process.env,
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    SFTP_PORT: String(sftpPort),
-    PG_PORT: String(await freePort()),
-    TEMPORAL_PORT: String(await freePort()),
-    TEMPORAL_UI_PORT: String(await freePort()),
-    SMTP_PORT: String(await freePort()),
-    DATABASE_URL: '',
-    TEMPORAL_ADDRESS: '',
-    SMTP_URL: '',
-    LOG_LEVEL: 'warn',
-    REMINDER_DELAYS: '30d',
-  });
+  const { hub, port, sftpPort, dataDir, close } = await startBenchHub();
   const db = createPool(hub.databaseUrl, 4);
   const base = `http://127.0.0.1:${port}`;
   const runTag = crypto.randomInt(100_000);
@@ -222,8 +203,7 @@ async function main() {
     process.stdout.write(`written to ${path.relative(process.cwd(), out)}\n`);
   } finally {
     await db.end();
-    await hub.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
 

@@ -6,13 +6,11 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createPool } from '../db';
-import { startHub } from '../embedded/hub';
-import { freePort } from '../embedded/ports';
 import { makeUblInvoice } from '../test/support/invoice-factory';
+import { startBenchHub } from './hub';
 import { machine, round } from './machine';
 
 const { values } = parseArgs({
@@ -22,24 +20,7 @@ const N = Number(values.invoices);
 const CONCURRENCY = Number(values.concurrency);
 
 async function main() {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-'));
-  fs.chmodSync(dataDir, 0o755);
-  const port = await freePort();
-  const env = {
-    ...process.env,
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    PG_PORT: String(await freePort()),
-    TEMPORAL_PORT: String(await freePort()),
-    TEMPORAL_UI_PORT: String(await freePort()),
-    SMTP_PORT: String(await freePort()),
-    DATABASE_URL: '',
-    TEMPORAL_ADDRESS: '',
-    SMTP_URL: '',
-    LOG_LEVEL: 'warn',
-    REMINDER_DELAYS: '30d',
-  };
-  const hub = await startHub(env);
+  const { hub, port, close } = await startBenchHub();
   const base = `http://127.0.0.1:${port}/api/v1`;
   const db = createPool(hub.databaseUrl, 4);
   try {
@@ -123,8 +104,7 @@ async function main() {
     );
   } finally {
     await db.end();
-    await hub.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
 

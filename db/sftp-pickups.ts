@@ -58,18 +58,22 @@ const toPickup = (row: SftpPickupRow): SftpPickup => ({
   updatedAt: row.updated_at.toISOString(),
 });
 
-export interface SftpPickupSettings {
-  issuerId: string;
-  host: string;
-  port: number;
-  username: string;
-  privateKeySealed: string;
-  /** Given: pinned. Not given: the known key is kept while host and port stay the same, else learnt on first use. */
-  hostKeySha256?: string;
-  remoteInbox: string;
-  remoteOutbox: string;
-  pollSeconds: number;
-}
+/**
+ * What an operator sets. `hostKeySha256` given: pinned; not given: the known key is kept while host and port stay
+ * the same, else it is learnt on first use.
+ */
+export type SftpPickupSettings = Pick<
+  SftpPickup,
+  | 'issuerId'
+  | 'host'
+  | 'port'
+  | 'username'
+  | 'privateKeySealed'
+  | 'hostKeySha256'
+  | 'remoteInbox'
+  | 'remoteOutbox'
+  | 'pollSeconds'
+>;
 
 /** Creates or replaces an issuer's pickup settings and enables it; a halt (changed host key) is lifted. */
 export async function saveSftpPickup(db: Db, settings: SftpPickupSettings): Promise<SftpPickup> {

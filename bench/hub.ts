@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startHub, type RunningHub } from '../embedded/hub';
+import { freePort } from '../embedded/ports';
+
+/**
+ * The whole hub as `npm start` runs it, on its own embedded services and free ports, in a fresh data folder that
+ * `close()` removes: what every benchmark measures.
+ */
+export async function startBenchHub(): Promise<{
+  hub: RunningHub;
+  port: number;
+  sftpPort: number;
+  dataDir: string;
+  close(): Promise<void>;
+}> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-'));
+  fs.chmodSync(dataDir, 0o755);
+  const port = await freePort();
+  const sftpPort = await freePort();
+  const hub = await startHub({
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    SFTP_PORT: String(sftpPort),
+    PG_PORT: String(await freePort()),
+    TEMPORAL_PORT: String(await freePort()),
+    TEMPORAL_UI_PORT: String(await freePort()),
+    SMTP_PORT: String(await freePort()),
+    DATABASE_URL: '',
+    TEMPORAL_ADDRESS: '',
+    SMTP_URL: '',
+    LOG_LEVEL: 'warn',
+    REMINDER_DELAYS: '30d',
+  });
+  return {
+    hub,
+    port,
+    sftpPort,
+    dataDir,
+    async close() {
+      await hub.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
