@@ -33,6 +33,8 @@ const CONCURRENCY = Number(values.concurrency);
 interface ChannelRun {
   channel: string;
   invoices: number;
+  /** SFTP: until the client's last put returned (the files are recorded; acknowledgements follow). */
+  uploadSeconds?: number;
   intakeSeconds: number;
   intakePerSecond: number;
   totalSeconds: number;
@@ -116,8 +118,9 @@ async function main() {
         ['cd inbox', ...names.map((n) => `put ${n}`)].join('\n') + '\n',
         dir,
       );
+      const uploadSeconds = round((Date.now() - started) / 1000);
       const acked = await until(db, `select count(*) from channel_answers where answer_key like 'ack:%'`, N);
-      runs.push(await finished(db, 'sftp', started, acked, N));
+      runs.push({ ...(await finished(db, 'sftp', started, acked, N)), uploadSeconds });
       fs.rmSync(dir, { recursive: true, force: true });
     }
 

@@ -73,6 +73,21 @@ export async function listOutbox(
   return rows.map((r) => ({ name: r.name, size: Number(r.size), createdAt: r.created_at }));
 }
 
+/** The newest answer under one name, without its content. */
+export async function findOutboxFile(
+  db: Db,
+  issuerId: string,
+  mailbox: Mailbox,
+  name: string,
+): Promise<{ size: number; createdAt: Date } | undefined> {
+  const { rows } = await db.query<{ size: number; created_at: Date }>(
+    `select octet_length(content) as size, created_at from channel_answers
+      where issuer_id = $1 and mailbox = $2 and name = $3 order by id desc limit 1`,
+    [issuerId, mailbox, name],
+  );
+  return rows[0] && { size: Number(rows[0].size), createdAt: rows[0].created_at };
+}
+
 export async function readOutboxFile(
   db: Db,
   issuerId: string,

@@ -171,7 +171,33 @@ export async function recordDeliveryResult(
   return rowCount === 1;
 }
 
-/** Deliveries recorded but not processed for a while: a node that recorded them died before finishing. */
+/**
+ * Takes an unprocessed delivery for `seconds`, unless another process holds it. A holder that dies lets go when its
+ * lease ends. Returns the delivery when the caller now holds it.
+ */
+export async function leaseDelivery(
+  db: Db | PoolClient,
+  id: string,
+  seconds: number,
+): Promise<DeliveryRecord | undefined> {
+  const { rows } = await db.query<DeliveryRow>(
+    `update deliveries set lease_until = now() + make_interval(secs => $2)
+      where id = $1 and status = 'received' and (lease_until is null or lease_until < now())
+      returning ${COLUMNS}`,
+    [id, seconds],
+  );
+  return rows[0] && toRecord(rows[0]);
+}
+
+/** The holder of a delivery's lease keeps it for another `seconds` (a long batch, entry by entry). */
+export async function renewDeliveryLease(db: Db | PoolClient, id: string, seconds: number): Promise<void> {
+  await db.query(
+    `update deliveries set lease_until = now() + make_interval(secs => $2) where id = $1 and status = 'received'`,
+    [id, seconds],
+  );
+}
+
+/** Deliveries recorded but not processed for a while, and held by nobody: a node that recorded them died. */
 export async function unprocessedDeliveries(
   db: Db,
   olderThanSeconds: number,
@@ -180,6 +206,7 @@ export async function unprocessedDeliveries(
   const { rows } = await db.query<DeliveryRow>(
     `select ${COLUMNS} from deliveries
       where status = 'received' and parent_id is null and received_at < now() - make_interval(secs => $1)
+        and (lease_until is null or lease_until < now())
       order by received_at limit $2`,
     [olderThanSeconds, limit],
   );
@@ -214,4 +241,20 @@ export async function listUnprocessedFiles(
     [issuerId, mailbox],
   );
   return rows.map((r) => ({ name: r.file_name, size: Number(r.size), receivedAt: r.received_at }));
+}
+
+/** The newest unprocessed file of that name in the mailbox, if any. */
+export async function findUnprocessedFile(
+  db: Db,
+  issuerId: string,
+  mailbox: Mailbox,
+  name: string,
+): Promise<{ size: number; receivedAt: Date } | undefined> {
+  const { rows } = await db.query<{ size: string; received_at: Date }>(
+    `select size, received_at from deliveries
+      where issuer_id = $1 and mailbox = $2 and file_name = $3 and status = 'received' and parent_id is null
+      order by received_at desc limit 1`,
+    [issuerId, mailbox, name],
+  );
+  return rows[0] && { size: Number(rows[0].size), receivedAt: rows[0].received_at };
 }

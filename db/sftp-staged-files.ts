@@ -30,6 +30,25 @@ export async function listStagedFiles(db: Db, issuerId: string): Promise<StagedF
   return rows.map((r) => ({ name: r.name, size: Number(r.size), sha256: r.sha256, stagedAt: r.staged_at }));
 }
 
+export async function findStagedFile(
+  db: Db,
+  issuerId: string,
+  name: string,
+): Promise<StagedFile | undefined> {
+  const { rows } = await db.query<{ name: string; size: string; sha256: string; staged_at: Date }>(
+    'select name, size, sha256, staged_at from sftp_staged_files where issuer_id = $1 and name = $2',
+    [issuerId, name],
+  );
+  return (
+    rows[0] && {
+      name: rows[0].name,
+      size: Number(rows[0].size),
+      sha256: rows[0].sha256,
+      stagedAt: rows[0].staged_at,
+    }
+  );
+}
+
 /** Takes a staged file out (inside the caller's transaction, so taking and delivering are one step). */
 export async function takeStagedFile(
   client: PoolClient,

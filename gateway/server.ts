@@ -26,6 +26,17 @@ export async function startGateway(
   const temporal = await connectTemporal(config);
   const as2Identity = await loadHubAs2Identity(config);
   const app = createGatewayApp({ db, temporal, config, devMailDir, as2Identity });
+  // SFTP first: once the HTTP port answers (what the supervisor waits for), every listener is up.
+  const intake = { db, temporal, config };
+  let sftp: RunningSftpServer | undefined;
+  if (config.sftp.enabled) {
+    sftp = await startSftpServer(intake, {
+      port: config.sftp.port,
+      hostKey: loadHostKey(config.dataDir, config.sftp.hostKeyFile),
+      maxUploadBytes: config.sftp.maxUploadBytes,
+      outboxDays: config.sftp.outboxDays,
+    });
+  }
   const server = config.tls
     ? https.createServer(
         { cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) },
@@ -38,16 +49,6 @@ export async function startGateway(
   });
   logger.info({ port: config.port, tls: Boolean(config.tls) }, 'gateway listening');
 
-  const intake = { db, temporal, config };
-  let sftp: RunningSftpServer | undefined;
-  if (config.sftp.enabled) {
-    sftp = await startSftpServer(intake, {
-      port: config.sftp.port,
-      hostKey: loadHostKey(config.dataDir, config.sftp.hostKeyFile),
-      maxUploadBytes: config.sftp.maxUploadBytes,
-      outboxDays: config.sftp.outboxDays,
-    });
-  }
   // Each pass also (re)starts the poller of every enabled pickup mailbox: idempotent, one workflow per mailbox.
   const recovery = repeat(config.deliveryRecoverySeconds * 1000, async () => {
     await resumeDeliveries(intake, config.deliveryRecoverySeconds);

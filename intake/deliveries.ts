@@ -4,7 +4,9 @@ import { writeAnswer } from '../db/channel-answers';
 import {
   getDelivery,
   getDeliveryContent,
+  leaseDelivery,
   listBatchEntries,
+  renewDeliveryLease,
   recordDelivery,
   recordDeliveryResult,
   unprocessedDeliveries,
@@ -71,16 +73,29 @@ export async function receiveFile(
 /** Both steps at once, for a channel whose sender waits for the outcome (AS2, pickup). */
 export async function deliverFile(deps: IntakeDeps, file: FileDelivery): Promise<DeliveryOutcome> {
   const record = await receiveFile(deps, file);
-  return processDelivery(deps, record.id);
+  return processDelivery(deps, record.id, { issuer: file.issuer, content: file.bytes });
 }
 
-export async function processDelivery(deps: IntakeDeps, deliveryId: string): Promise<DeliveryOutcome> {
-  const delivery = await getDelivery(deps.db, deliveryId);
-  if (!delivery) throw new Error(`delivery ${deliveryId} does not exist`);
+/**
+ * How long one processing may hold a delivery before another process may take it over: after a crash, a file the
+ * dead node held waits this long. A batch renews it entry by entry.
+ */
+const LEASE_SECONDS = 20;
+
+/**
+ * `known`: the issuer and bytes, when the caller has them at hand (it just received them), saving their reading.
+ * They must be the recorded delivery's own.
+ */
+export async function processDelivery(
+  deps: IntakeDeps,
+  deliveryId: string,
+  known?: { issuer: Issuer; content: Buffer },
+): Promise<DeliveryOutcome> {
+  const delivery = await heldDelivery(deps, deliveryId);
   if (delivery.status !== 'received') return recordedOutcome(deps, delivery);
-  const issuer = await getIssuer(deps.db, delivery.issuerId);
+  const issuer = known?.issuer ?? (await getIssuer(deps.db, delivery.issuerId));
   if (!issuer) throw new Error(`issuer ${delivery.issuerId} of delivery ${deliveryId} does not exist`);
-  const content = await getDeliveryContent(deps.db, deliveryId);
+  const content = known?.content ?? (await getDeliveryContent(deps.db, deliveryId));
   if (!content) throw new Error(`delivery ${deliveryId} has no content although it is unprocessed`);
 
   if (isBatch(delivery)) return processBatch(deps, issuer, delivery, content);
@@ -129,6 +144,7 @@ async function processBatch(
   }
   const outcomes: DeliveryOutcome[] = [];
   for (const entry of entries) {
+    await renewDeliveryLease(deps.db, batch.id, LEASE_SECONDS);
     const recorded = await receiveFile(
       deps,
       {
@@ -211,6 +227,21 @@ async function recordedOutcome(deps: IntakeDeps, delivery: DeliveryRecord): Prom
     delivery,
     entries: await Promise.all(entries.map((entry) => recordedOutcome(deps, entry))),
   };
+}
+
+/**
+ * The delivery, held by this process while it is still to be processed. When another process holds it (a recovery
+ * pass on another node, a second copy of one AS2 message), waits for that one's result, or for its lease to end.
+ */
+async function heldDelivery(deps: IntakeDeps, deliveryId: string): Promise<DeliveryRecord> {
+  for (;;) {
+    const leased = await leaseDelivery(deps.db, deliveryId, LEASE_SECONDS);
+    if (leased) return leased;
+    const delivery = await getDelivery(deps.db, deliveryId);
+    if (!delivery) throw new Error(`delivery ${deliveryId} does not exist`);
+    if (delivery.status !== 'received') return delivery;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 function isBatch(delivery: DeliveryRecord): boolean {

@@ -15,6 +15,11 @@ export interface PublicKeyLine {
 export class KeyFormatError extends Error {}
 
 export function parsePublicKey(text: string): PublicKeyLine {
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) {
+    throw new KeyFormatError(
+      'this is a private key: register the public one (the .pub file) and keep this one secret',
+    );
+  }
   const line = text
     .split(/\r?\n/)
     .map((l) => l.trim())
@@ -22,11 +27,6 @@ export function parsePublicKey(text: string): PublicKeyLine {
   if (!line) throw new KeyFormatError('the key file is empty');
   const parsed = utils.parseKey(line);
   if (parsed instanceof Error) throw new KeyFormatError(`not an OpenSSH public key: ${parsed.message}`);
-  if (parsed.isPrivateKey()) {
-    throw new KeyFormatError(
-      'this is a private key: register the public one (the .pub file) and keep this one secret',
-    );
-  }
   const publicKey = parsed.getPublicSSH();
   return {
     algorithm: parsed.type,

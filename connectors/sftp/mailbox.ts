@@ -1,9 +1,10 @@
 import crypto from 'node:crypto';
 import { withTransaction, type Db } from '../../db';
-import { listOutbox, readOutboxFile } from '../../db/channel-answers';
-import { listUnprocessedFiles, recordDelivery } from '../../db/deliveries';
+import { findOutboxFile, listOutbox, readOutboxFile } from '../../db/channel-answers';
+import { findUnprocessedFile, listUnprocessedFiles, recordDelivery } from '../../db/deliveries';
 import type { Issuer } from '../../db/issuers';
 import {
+  findStagedFile,
   listStagedFiles,
   removeStagedFile,
   renameStagedFile,
@@ -62,9 +63,28 @@ export class IssuerMailbox {
     const target = this.resolve(raw);
     if (target.kind === 'root') return folderEntry('/', false);
     if (target.kind === 'folder') return folderEntry(target.folder, target.folder === 'inbox');
-    const entry = (await this.list(target.folder)).find((e) => e.name === target.name);
+    const entry = await this.entry(target.folder, target.name);
     if (!entry) throw new SftpFailure('NO_SUCH_FILE', `${target.path} does not exist`);
     return entry;
+  }
+
+  async exists(raw: string): Promise<boolean> {
+    const target = this.resolve(raw);
+    return target.kind !== 'file' || (await this.entry(target.folder, target.name)) !== undefined;
+  }
+
+  /** One file by name (clients stat every file they put: this must not read the whole folder). */
+  private async entry(folder: Folder, name: string): Promise<MailboxEntry | undefined> {
+    if (folder === 'outbox') {
+      const answer = await findOutboxFile(this.deps.db, this.issuer.id, 'sftp', name);
+      return answer && { name, kind: 'file', size: answer.size, modified: answer.createdAt, writable: false };
+    }
+    const staged = await findStagedFile(this.deps.db, this.issuer.id, name);
+    if (staged) return { name, kind: 'file', size: staged.size, modified: staged.stagedAt, writable: true };
+    const received = await findUnprocessedFile(this.deps.db, this.issuer.id, 'sftp', name);
+    return (
+      received && { name, kind: 'file', size: received.size, modified: received.receivedAt, writable: false }
+    );
   }
 
   async list(folder: Folder | 'root'): Promise<MailboxEntry[]> {
@@ -149,13 +169,12 @@ export class IssuerMailbox {
     if (from.folder === 'outbox' || to.folder === 'outbox') {
       throw new SftpFailure('PERMISSION_DENIED', '/outbox is read only');
     }
-    const inbox = await this.list('inbox');
-    const source = inbox.find((e) => e.name === from.name);
+    const source = await this.entry('inbox', from.name);
     if (!source) throw new SftpFailure('NO_SUCH_FILE', `${from.path} does not exist`);
     if (!source.writable) {
       throw new SftpFailure('PERMISSION_DENIED', `${from.path} is already delivered and being processed`);
     }
-    if (inbox.some((e) => e.name === to.name && e.writable)) {
+    if ((await this.entry('inbox', to.name))?.writable) {
       // SFTP v3: a rename never replaces an existing file.
       throw new SftpFailure('FAILURE', `${to.path} already exists`);
     }
@@ -185,7 +204,7 @@ export class IssuerMailbox {
     const target = this.file(raw);
     if (target.folder === 'outbox') throw new SftpFailure('PERMISSION_DENIED', '/outbox is read only');
     if (await removeStagedFile(this.deps.db, this.issuer.id, target.name)) return;
-    const received = (await this.list('inbox')).some((e) => e.name === target.name);
+    const received = await this.entry('inbox', target.name);
     throw received
       ? new SftpFailure('PERMISSION_DENIED', `${target.path} is already delivered and cannot be removed`)
       : new SftpFailure('NO_SUCH_FILE', `${target.path} does not exist`);

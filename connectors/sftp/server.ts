@@ -38,7 +38,7 @@ export async function startSftpServer(
   deps: IntakeDeps,
   options: SftpServerOptions,
 ): Promise<RunningSftpServer> {
-  const processing = new BackgroundQueue(options.concurrency ?? 4, (deliveryId) =>
+  const processing = new BackgroundQueue(options.concurrency ?? 8, (deliveryId) =>
     processDelivery(deps, deliveryId).then(() => undefined),
   );
   const connections = new Set<Connection>();
@@ -194,11 +194,9 @@ function serveMailbox(sftp: SFTPWrapper, mailbox: IssuerMailbox): void {
         throw new SftpFailure('OP_UNSUPPORTED', 'appending is not supported: upload the whole file');
       }
       if (flags & OPEN_MODE.WRITE) {
-        const exists = await mailbox.stat(path).then(
-          () => true,
-          () => false,
-        );
-        if (flags & OPEN_MODE.EXCL && exists) throw new SftpFailure('FAILURE', `${path} already exists`);
+        if (flags & OPEN_MODE.EXCL && (await mailbox.exists(path))) {
+          throw new SftpFailure('FAILURE', `${path} already exists`);
+        }
         return void sftp.handle(reqId, open({ kind: 'upload', upload: mailbox.openUpload(path) }));
       }
       sftp.handle(reqId, open({ kind: 'read', content: await mailbox.read(path) }));

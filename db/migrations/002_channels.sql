@@ -21,6 +21,8 @@ create table deliveries (
   reason_code text,
   reason text,
   received_at timestamptz not null default now(),
+  -- Whoever processes the delivery holds it until then, so two nodes do not do the same work at once.
+  lease_until timestamptz,
   processed_at timestamptz
 );
 create index deliveries_unprocessed on deliveries (received_at) where status = 'received';

@@ -67,8 +67,8 @@ describeWithOpenssh('the hub killed with SIGKILL during an SFTP batch of 200 fil
         if (inbox.code !== 0 || outbox.code !== 0) return undefined; // the hub is still starting
         const present = new Set([...lines(inbox.stdout), ...lines(outbox.stdout)]);
         const missing = files.filter((f) => !present.has(f.name) && !present.has(`${f.name}.ack.json`));
-        progress(`client sees ${present.size} names; ${missing.length} files to send again`);
         if (missing.length) {
+          progress(`client sees ${present.size} names; sends ${missing.length} files again`);
           await sftpBatch(target, ['cd inbox', ...missing.map((f) => `put ${f.name}`)], { cwd: dir });
           return undefined;
         }

@@ -360,7 +360,7 @@ describe('a recipient sees only their own invoices', () => {
       `${hub.config.temporalUiUrl}/namespaces/default/workflows/${encodeURIComponent(invoice.workflowId)}`,
     );
     expect(detail.timeline.map((entry) => [entry.type, entry.detail])).toEqual([
-      ['received', null],
+      ['received', 'Delivered by SFTP upload'],
       ['verified', null],
       ['archived', 'Kept in the archive until 31.12.2036'],
       ['recipient notified', expect.stringMatching(/^E-mail sent to /)],
