@@ -13,7 +13,15 @@ const PROJECT_ROOT = path.resolve(__dirname, '..');
 const HUB_BIN = path.join(PROJECT_ROOT, 'bin', 'hub');
 
 export interface RunningHub {
-  urls: { portal: string; api: string; openapi: string; temporalUi?: string; devMailbox?: string };
+  urls: {
+    portal: string;
+    api: string;
+    openapi: string;
+    as2: string;
+    sftp?: string;
+    temporalUi?: string;
+    devMailbox?: string;
+  };
   demoIssuer?: { id: string; apiKey: string };
   databaseUrl: string;
   /** Resolves when the hub has stopped. */
@@ -73,6 +81,10 @@ export async function startHub(baseEnv: NodeJS.ProcessEnv = process.env): Promis
         portal: `${config.publicUrl}/`,
         api,
         openapi: `${api}/openapi.json`,
+        as2: `${config.publicUrl}/as2`,
+        sftp: config.sftp.enabled
+          ? `sftp://${new URL(config.publicUrl).hostname}:${config.sftp.port}`
+          : undefined,
         temporalUi: services.temporalUiUrl,
         devMailbox: services.devMailDir ? `${config.publicUrl}/dev/mailbox` : undefined,
       },

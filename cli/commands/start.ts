@@ -24,6 +24,10 @@ export function registerStartCommands(program: Command): void {
         `  Portal            ${hub.urls.portal}`,
         `  API               ${hub.urls.api}`,
         `  API document      ${hub.urls.openapi}`,
+        `  AS2               ${hub.urls.as2} (AS2-To ${config.as2.id}; certificate: bin/hub as2 certificate)`,
+        ...(hub.urls.sftp
+          ? [`  SFTP              ${hub.urls.sftp} (user: issuer id, key: bin/hub issuer sftp-key add)`]
+          : []),
         ...(hub.urls.temporalUi ? [`  Temporal UI       ${hub.urls.temporalUi}`] : []),
         ...(hub.urls.devMailbox ? [`  Dev mailbox       ${hub.urls.devMailbox}`] : []),
         `  Data folder       ${config.dataDir}`,

@@ -58,6 +58,40 @@ afterAll(() => openssl?.close());
 
 const trustedPartner = () => readCertificates([partner.certificatePem], 'Partner');
 
+/** `openssl cms -verify` of a DER signature (detached over `content`, or enveloping), certificates not checked. */
+const cmsVerify = (signature: string, options: { content?: string; certfile?: string; out: string }) =>
+  openssl.run(
+    'cms',
+    '-verify',
+    '-inform',
+    'DER',
+    '-in',
+    signature,
+    ...(options.content ? ['-content', options.content] : []),
+    '-binary',
+    '-noverify',
+    ...(options.certfile ? ['-certfile', options.certfile] : []),
+    '-out',
+    options.out,
+  );
+
+/** `openssl cms -decrypt` with the hub's key (and, when given, naming its certificate as the recipient). */
+const cmsDecrypt = (input: string, out: string, recipient?: string) =>
+  openssl.run(
+    'cms',
+    '-decrypt',
+    '-inform',
+    'DER',
+    '-in',
+    input,
+    '-inkey',
+    'hub.key',
+    ...(recipient ? ['-recip', recipient] : []),
+    '-binary',
+    '-out',
+    out,
+  );
+
 describeOpenssl('what we write, OpenSSL reads', () => {
   it.each([
     ['sha1', 'rsa-pkcs1-v1_5'],
@@ -67,22 +101,7 @@ describeOpenssl('what we write, OpenSSL reads', () => {
     ['sha-256', 'rsassa-pss'],
   ] as const)('openssl cms -verify accepts our detached %s %s signature', (digest, scheme) => {
     openssl.write('signature.der', createSignedData(entity, { ...partner, digest, scheme }));
-    openssl.run(
-      'cms',
-      '-verify',
-      '-inform',
-      'DER',
-      '-in',
-      'signature.der',
-      '-content',
-      'entity.bin',
-      '-binary',
-      '-noverify',
-      '-certfile',
-      'partner.crt',
-      '-out',
-      'verified.bin',
-    );
+    cmsVerify('signature.der', { content: 'entity.bin', certfile: 'partner.crt', out: 'verified.bin' });
     expect(openssl.read('verified.bin').equals(entity)).toBe(true);
   });
 
@@ -91,55 +110,18 @@ describeOpenssl('what we write, OpenSSL reads', () => {
       'noattr.der',
       createSignedData(entity, { ...partner, digest: 'sha-256', signedAttributes: false }),
     );
-    openssl.run(
-      'cms',
-      '-verify',
-      '-inform',
-      'DER',
-      '-in',
-      'noattr.der',
-      '-content',
-      'entity.bin',
-      '-binary',
-      '-noverify',
-      '-out',
-      'noattr.bin',
-    );
+    cmsVerify('noattr.der', { content: 'entity.bin', out: 'noattr.bin' });
     openssl.write('opaque.der', createSignedData(entity, { ...partner, digest: 'sha-256', detached: false }));
-    openssl.run(
-      'cms',
-      '-verify',
-      '-inform',
-      'DER',
-      '-in',
-      'opaque.der',
-      '-binary',
-      '-noverify',
-      '-out',
-      'opaque.bin',
-    );
+    cmsVerify('opaque.der', { out: 'opaque.bin' });
     expect(openssl.read('opaque.bin').equals(entity)).toBe(true);
   });
 
   it('openssl cms -verify rejects our signature over a changed byte', () => {
     openssl.write('signature.der', createSignedData(entity, { ...partner, digest: 'sha-256' }));
     openssl.write('changed.bin', Buffer.from(entity.toString().replace('7', '8')));
-    expect(() =>
-      openssl.run(
-        'cms',
-        '-verify',
-        '-inform',
-        'DER',
-        '-in',
-        'signature.der',
-        '-content',
-        'changed.bin',
-        '-binary',
-        '-noverify',
-        '-out',
-        'x.bin',
-      ),
-    ).toThrow(/digest failure|content verify error/);
+    expect(() => cmsVerify('signature.der', { content: 'changed.bin', out: 'x.bin' })).toThrow(
+      /digest failure|content verify error/,
+    );
   });
 
   it('openssl cms -verify accepts our multipart/signed AS2 message over its exact first part (LF content)', () => {
@@ -151,22 +133,7 @@ describeOpenssl('what we write, OpenSSL reads', () => {
     expect(signedPart.equals(entity)).toBe(true);
     openssl.write('part.bin', signedPart);
     openssl.write('part.p7s', signature);
-    openssl.run(
-      'cms',
-      '-verify',
-      '-inform',
-      'DER',
-      '-in',
-      'part.p7s',
-      '-content',
-      'part.bin',
-      '-binary',
-      '-noverify',
-      '-certfile',
-      'partner.crt',
-      '-out',
-      'content.bin',
-    );
+    cmsVerify('part.p7s', { content: 'part.bin', certfile: 'partner.crt', out: 'content.bin' });
     expect(openssl.read('content.bin').equals(entity)).toBe(true);
   });
 
@@ -235,21 +202,7 @@ describeOpenssl('what we write, OpenSSL reads', () => {
           keyTransport,
         }),
       );
-      openssl.run(
-        'cms',
-        '-decrypt',
-        '-inform',
-        'DER',
-        '-in',
-        'enveloped.der',
-        '-inkey',
-        'hub.key',
-        '-recip',
-        'hub.crt',
-        '-binary',
-        '-out',
-        'decrypted.bin',
-      );
+      cmsDecrypt('enveloped.der', 'decrypted.bin', 'hub.crt');
       expect(openssl.read('decrypted.bin').equals(entity)).toBe(true);
     },
   );
@@ -260,19 +213,7 @@ describeOpenssl('what we write, OpenSSL reads', () => {
       { sign: { ...partner, digest: 'sha-384' }, encrypt: { certificatePem: hub.certificatePem } },
     );
     openssl.write('as2.der', message.body);
-    openssl.run(
-      'cms',
-      '-decrypt',
-      '-inform',
-      'DER',
-      '-in',
-      'as2.der',
-      '-inkey',
-      'hub.key',
-      '-binary',
-      '-out',
-      'signed.eml',
-    );
+    cmsDecrypt('as2.der', 'signed.eml');
     const decrypted = openssl.read('signed.eml');
     const headerEnd = decrypted.indexOf('\r\n\r\n');
     const { signedPart, signature } = cutMultipartSigned(
@@ -281,22 +222,7 @@ describeOpenssl('what we write, OpenSSL reads', () => {
     );
     openssl.write('inner.bin', signedPart);
     openssl.write('inner.p7s', signature);
-    openssl.run(
-      'cms',
-      '-verify',
-      '-inform',
-      'DER',
-      '-in',
-      'inner.p7s',
-      '-content',
-      'inner.bin',
-      '-binary',
-      '-noverify',
-      '-certfile',
-      'partner.crt',
-      '-out',
-      'verified.bin',
-    );
+    cmsVerify('inner.p7s', { content: 'inner.bin', certfile: 'partner.crt', out: 'verified.bin' });
     expect(openssl.read('verified.bin').equals(entity)).toBe(true);
   });
 
