@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { getIssuer } from '../db/issuers';
-import { ensureInvitation, ensureRecipient } from '../db/recipients';
+import { ensureInvitation, ensureUser } from '../db/users';
 import { newInvoiceMail, rejectionMail, reminderMail, viewReceiptMail } from '../mail/templates';
 import type { ActivityDeps } from './index';
 import { loadInvoice } from './load';
@@ -23,7 +23,7 @@ export function notificationActivities({ db, mailer, config, secret }: ActivityD
     if (!record.recipientEmail) {
       throw ApplicationFailure.nonRetryable(`invoice ${invoiceId} has no recipient e-mail`, 'NoRecipient');
     }
-    const recipient = await ensureRecipient(db, record.recipientEmail);
+    const recipient = await ensureUser(db, record.recipientEmail);
     const invitation = !recipient.registered;
     const link = invitation
       ? `${config.publicUrl}/invite/${await ensureInvitation(db, secret, recipient, invoiceId, config.invitationTtlDays)}?invoice=${invoiceId}`

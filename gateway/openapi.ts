@@ -119,7 +119,15 @@ const portalPaths = {
     get: {
       operationId: 'session',
       security: portalSecurity,
-      responses: { '200': ok('The logged-in recipient'), '401': error },
+      responses: { '200': ok('The logged-in person: addresses and issuers they may see'), '401': error },
+    },
+  },
+  '/portal/me/locale': {
+    put: {
+      operationId: 'setLocale',
+      security: portalSecurity,
+      requestBody: jsonBody(['locale'], { locale: { type: 'string', enum: ['bg', 'en'] } }),
+      responses: { '200': ok('The session, in the new language'), '400': error, '401': error },
     },
   },
   '/portal/invoices': {

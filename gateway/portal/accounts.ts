@@ -1,15 +1,15 @@
 import type { PoolClient } from 'pg';
 import type { Db } from '../../db';
 import { withTransaction } from '../../db';
-import { tokenDigest } from '../../db/recipients';
+import { tokenDigest } from '../../db/users';
 import { HttpError } from '../errors';
 import type { InvitationInfo } from './contract';
 import { hashPassword, passwordMatches, passwordProblem } from './passwords';
 
-/** Recipient accounts: the invitation the first invoice carries, registration with a password, and login. */
+/** Accounts: the invitation to choose a password (the first invoice carries one), registration, and login. */
 
 interface InvitationRow {
-  recipient_id: string;
+  user_id: string;
   email: string;
   invoice_id: string | null;
   expired: boolean;
@@ -19,9 +19,9 @@ interface InvitationRow {
 
 async function openInvitation(db: Db | PoolClient, token: string, lock = false): Promise<InvitationRow> {
   const { rows } = await db.query<InvitationRow>(
-    `select i.recipient_id, r.email, i.invoice_id, i.expires_at <= now() as expired, i.used_at is not null as used,
+    `select i.user_id, r.email, i.invoice_id, i.expires_at <= now() as expired, i.used_at is not null as used,
             r.password_hash is not null as registered
-       from invitations i join recipients r on r.id = i.recipient_id
+       from invitations i join users r on r.id = i.user_id
       where i.token_sha256 = $1
       ${lock ? 'for update of i, r' : ''}`,
     [tokenDigest(token)],
@@ -65,12 +65,12 @@ export async function describeInvitation(db: Db, token: string): Promise<Invitat
     : { email: invitation.email };
 }
 
-/** Sets the recipient's password and spends the invitation; returns who registered. */
-export async function registerRecipient(
+/** Sets the account's password and spends the invitation; returns who registered. */
+export async function registerUser(
   db: Db,
   token: string,
   password: string,
-): Promise<{ recipientId: string; email: string }> {
+): Promise<{ userId: string; email: string }> {
   const invitation = await openInvitation(db, token);
   const problem = passwordProblem(password, invitation.email);
   if (problem) throw new HttpError(400, 'WEAK_PASSWORD', problem);
@@ -78,25 +78,25 @@ export async function registerRecipient(
   const passwordHash = await hashPassword(password);
   return withTransaction(db, async (client) => {
     const locked = await openInvitation(client, token, true); // a second tab may have registered meanwhile
-    await client.query('update recipients set password_hash = $2, registered_at = now() where id = $1', [
-      locked.recipient_id,
+    await client.query('update users set password_hash = $2, registered_at = now() where id = $1', [
+      locked.user_id,
       passwordHash,
     ]);
     await client.query('update invitations set used_at = now() where token_sha256 = $1', [
       tokenDigest(token),
     ]);
-    return { recipientId: locked.recipient_id, email: locked.email };
+    return { userId: locked.user_id, email: locked.email };
   });
 }
 
-/** The registered recipient with this e-mail and password; one refusal for every kind of mismatch. */
-export async function authenticateRecipient(
+/** The registered account with this e-mail and password; one refusal for every kind of mismatch. */
+export async function authenticateUser(
   db: Db,
   email: string,
   password: string,
-): Promise<{ recipientId: string; email: string }> {
+): Promise<{ userId: string; email: string }> {
   const { rows } = await db.query<{ id: string; email: string; password_hash: string | null }>(
-    'select id, email, password_hash from recipients where lower(email) = lower($1)',
+    'select id, email, password_hash from users where lower(email) = lower($1)',
     [email.trim()],
   );
   const recipient = rows[0];
@@ -104,5 +104,5 @@ export async function authenticateRecipient(
   if (!recipient || !matches) {
     throw new HttpError(401, 'INVALID_CREDENTIALS', 'the e-mail address or the password is not right');
   }
-  return { recipientId: recipient.id, email: recipient.email };
+  return { userId: recipient.id, email: recipient.email };
 }

@@ -48,6 +48,12 @@ export interface LoginRequest {
 /** POST /register, POST /login, GET /session */
 export interface SessionInfo {
   email: string;
+  /** The portal language the person chose (Bulgarian by default). */
+  locale: 'bg' | 'en';
+  /** Recipient addresses whose invoices the person sees: their own first, then those colleagues shared. */
+  addresses: string[];
+  /** Issuers the person works for, with their role there. */
+  issuers: { issuerId: string; name: string; role: 'admin' | 'clerk' }[];
 }
 
 /** GET /invoices: one row of the recipient's list. */

@@ -7,7 +7,9 @@ import { workflowUiUrl, type HubConfig } from '../../platform/config';
 import { logger } from '../../platform/logger';
 import { recordViewSignal } from '../../workflows/messages';
 import { HttpError } from '../errors';
-import { authenticateRecipient, describeInvitation, registerRecipient } from './accounts';
+import { loadPrincipal, setUserLocale, type Principal } from '../../db/users';
+import { authenticateUser, describeInvitation, registerUser } from './accounts';
+import { checkOrigin } from './authorization';
 import { PORTAL_API_BASE, type InvoiceDetail, type SessionInfo } from './contract';
 import {
   findRecipientInvoice,
@@ -15,7 +17,7 @@ import {
   recipientOriginal,
   recordInvoiceView,
 } from './recipient-invoices';
-import { endSession, requireRecipient, startSession } from './sessions';
+import { endSession, requirePrincipal, startSession } from './sessions';
 import { recipientTimeline } from './timeline';
 
 export { PORTAL_API_BASE };
@@ -33,7 +35,7 @@ export interface PortalDeps {
 export function createPortalRouter(deps: PortalDeps): Router {
   const { db, temporal, config } = deps;
   const router = Router();
-  router.use(express.json({ limit: '16kb' }), cookieParser());
+  router.use(checkOrigin(config), express.json({ limit: '16kb' }), cookieParser());
   router.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store'); // personal data: never kept by browsers or proxies
     next();
@@ -46,18 +48,18 @@ export function createPortalRouter(deps: PortalDeps): Router {
   router.post('/register', async (req, res) => {
     const token = stringField(req, 'token');
     const password = stringField(req, 'password');
-    const { recipientId, email } = await registerRecipient(db, token, password);
-    await startSession(db, req, res, recipientId);
-    logger.info({ recipientId }, 'recipient registered in the portal');
-    res.status(201).json({ email } satisfies SessionInfo);
+    const { userId } = await registerUser(db, token, password);
+    await startSession(db, req, res, userId);
+    logger.info({ userId }, 'registered in the portal');
+    res.status(201).json(await sessionInfo(userId));
   });
 
   router.post('/login', async (req, res) => {
     const email = stringField(req, 'email');
     const password = stringField(req, 'password');
-    const recipient = await authenticateRecipient(db, email, password);
-    await startSession(db, req, res, recipient.recipientId);
-    res.json({ email: recipient.email } satisfies SessionInfo);
+    const { userId } = await authenticateUser(db, email, password);
+    await startSession(db, req, res, userId);
+    res.json(await sessionInfo(userId));
   });
 
   router.post('/logout', async (req, res) => {
@@ -66,21 +68,36 @@ export function createPortalRouter(deps: PortalDeps): Router {
   });
 
   router.get('/session', async (req, res) => {
-    const recipient = await requireRecipient(db, req);
-    res.json({ email: recipient.email } satisfies SessionInfo);
+    res.json(describeSession(await requirePrincipal(db, req)));
+  });
+
+  router.put('/me/locale', async (req, res) => {
+    const principal = await requirePrincipal(db, req);
+    const locale = stringField(req, 'locale');
+    if (locale !== 'bg' && locale !== 'en') {
+      throw new HttpError(400, 'BAD_REQUEST', 'locale must be "bg" or "en"');
+    }
+    await setUserLocale(db, principal.userId, locale);
+    res.json(describeSession({ ...principal, locale }));
   });
 
   router.get('/invoices', async (req, res) => {
-    const recipient = await requireRecipient(db, req);
-    res.json({ invoices: await listRecipientInvoices(db, recipient.email) });
+    const principal = await requirePrincipal(db, req);
+    res.json({ invoices: await listRecipientInvoices(db, principal.addresses) });
   });
 
   const ownInvoice = async (req: Request) => {
-    const recipient = await requireRecipient(db, req);
-    const invoice = await findRecipientInvoice(db, recipient.email, String(req.params.id));
+    const principal = await requirePrincipal(db, req);
+    const invoice = await findRecipientInvoice(db, principal.addresses, String(req.params.id));
     // Someone else's invoice and a missing one get the same answer, so existence is never revealed.
     if (!invoice) throw new HttpError(404, 'INVOICE_NOT_FOUND', 'there is no such invoice among yours');
-    return { recipient, invoice };
+    return { principal, invoice };
+  };
+
+  const sessionInfo = async (userId: string) => {
+    const principal = await loadPrincipal(db, userId);
+    if (!principal) throw new Error(`account ${userId} vanished while logging in`);
+    return describeSession(principal);
   };
 
   router.get('/invoices/:id', async (req, res) => {
@@ -108,10 +125,10 @@ export function createPortalRouter(deps: PortalDeps): Router {
   });
 
   router.post('/invoices/:id/views', async (req, res) => {
-    const { recipient, invoice } = await ownInvoice(req);
+    const { principal, invoice } = await ownInvoice(req);
     const evidence = {
       invoiceId: invoice.id,
-      recipientId: recipient.id,
+      recipientId: principal.userId,
       userAgent: req.get('user-agent')?.slice(0, 1000) ?? null,
       ip: req.ip ?? null,
     };
@@ -119,7 +136,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
       try {
         await temporal.workflow
           .getHandle(invoice.workflowId)
-          .signal(recordViewSignal, { recipientId: recipient.id, viewedAt });
+          .signal(recordViewSignal, { recipientId: principal.userId, viewedAt });
       } catch (failure) {
         // A finished lifecycle (paid, cancelled) has nobody left to send a receipt; the view still counts.
         if (failure instanceof WorkflowNotFoundError) {
@@ -143,8 +160,8 @@ export function createPortalRouter(deps: PortalDeps): Router {
   });
 
   router.get('/invoices/:id/original', async (req, res) => {
-    const recipient = await requireRecipient(db, req);
-    const found = await recipientOriginal(db, recipient.email, String(req.params.id));
+    const principal = await requirePrincipal(db, req);
+    const found = await recipientOriginal(db, principal.addresses, String(req.params.id));
     if (!found) throw new HttpError(404, 'INVOICE_NOT_FOUND', 'there is no such invoice among yours');
     const fileName = `${found.number.replace(/[^\w.-]+/g, '_')}.xml`;
     res
@@ -155,6 +172,16 @@ export function createPortalRouter(deps: PortalDeps): Router {
   });
 
   return router;
+}
+
+/** What the portal learns about the signed-in person (the contract's SessionInfo). */
+function describeSession(principal: Principal): SessionInfo {
+  return {
+    email: principal.email,
+    locale: principal.locale,
+    addresses: principal.addresses,
+    issuers: principal.issuers,
+  };
 }
 
 function stringField(req: Request, name: string): string {

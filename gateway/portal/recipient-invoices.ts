@@ -32,13 +32,14 @@ export interface RecipientInvoice {
   model: Invoice;
 }
 
-export async function listRecipientInvoices(db: Db, email: string): Promise<InvoiceListItem[]> {
+/** `addresses`: the recipient addresses the person may see (lower case), their own and those shared with them. */
+export async function listRecipientInvoices(db: Db, addresses: string[]): Promise<InvoiceListItem[]> {
   const { rows } = await db.query<InvoiceRow>(
     `select i.id, i.number, i.summary, i.status, i.received_at, i.viewed_at
        from invoices i join invoice_archive a on a.invoice_id = i.id
-      where lower(i.recipient_email) = lower($1)
+      where lower(i.recipient_email) = any($1::text[])
       order by i.received_at desc, i.number desc`,
-    [email],
+    [addresses],
   );
   return rows.map((row) => ({
     id: row.id,
@@ -55,15 +56,15 @@ export async function listRecipientInvoices(db: Db, email: string): Promise<Invo
 
 export async function findRecipientInvoice(
   db: Db,
-  email: string,
+  addresses: string[],
   id: string,
 ): Promise<RecipientInvoice | undefined> {
   if (!UUID.test(id)) return undefined;
   const { rows } = await db.query<InvoiceRow & { workflow_id: string; channel: string; model: Invoice }>(
     `select i.id, i.number, i.summary, i.status, i.received_at, i.viewed_at, i.workflow_id, i.channel, a.model
        from invoices i join invoice_archive a on a.invoice_id = i.id
-      where i.id = $1 and lower(i.recipient_email) = lower($2)`,
-    [id, email],
+      where i.id = $1 and lower(i.recipient_email) = any($2::text[])`,
+    [id, addresses],
   );
   const row = rows[0];
   if (!row) return undefined;
@@ -83,14 +84,14 @@ export async function findRecipientInvoice(
 /** The archived original bytes of an invoice the recipient may see, with its number for the file name. */
 export async function recipientOriginal(
   db: Db,
-  email: string,
+  addresses: string[],
   id: string,
 ): Promise<{ number: string; original: Buffer } | undefined> {
   if (!UUID.test(id)) return undefined;
   const { rows } = await db.query<{ number: string; original: Buffer }>(
     `select i.number, a.original from invoices i join invoice_archive a on a.invoice_id = i.id
-      where i.id = $1 and lower(i.recipient_email) = lower($2)`,
-    [id, email],
+      where i.id = $1 and lower(i.recipient_email) = any($2::text[])`,
+    [id, addresses],
   );
   return rows[0];
 }

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { CookieOptions, Request, Response } from 'express';
 import type { Db } from '../../db';
-import { tokenDigest } from '../../db/recipients';
+import { loadPrincipal, tokenDigest, type Principal } from '../../db/users';
 import { HttpError } from '../errors';
 
 /**
@@ -11,28 +11,21 @@ import { HttpError } from '../errors';
 export const SESSION_COOKIE = 'hub_session';
 const SESSION_HOURS = 12;
 
-export interface SignedInRecipient {
-  id: string;
-  email: string;
-}
-
 function cookieOptions(req: Request): CookieOptions {
   // Secure only over TLS, so the plain-HTTP development server still works; SameSite=Lax keeps other sites'
   // POSTs from carrying the cookie (the CSRF defence) while links from e-mails still arrive logged in.
   return { httpOnly: true, sameSite: 'lax', path: '/', secure: req.secure };
 }
 
-export async function startSession(db: Db, req: Request, res: Response, recipientId: string): Promise<void> {
+export async function startSession(db: Db, req: Request, res: Response, userId: string): Promise<void> {
   await endSession(db, req, res);
-  // Expired sessions are useless; each login sweeps the recipient's own, so the table stays small.
-  await db.query('delete from portal_sessions where recipient_id = $1 and expires_at <= now()', [
-    recipientId,
-  ]);
+  // Expired sessions are useless; each login sweeps the person's own, so the table stays small.
+  await db.query('delete from portal_sessions where user_id = $1 and expires_at <= now()', [userId]);
   const token = crypto.randomBytes(32).toString('base64url');
   await db.query(
-    `insert into portal_sessions (token_sha256, recipient_id, expires_at)
+    `insert into portal_sessions (token_sha256, user_id, expires_at)
      values ($1, $2, now() + make_interval(hours => $3))`,
-    [tokenDigest(token), recipientId, SESSION_HOURS],
+    [tokenDigest(token), userId, SESSION_HOURS],
   );
   res.cookie(SESSION_COOKIE, token, { ...cookieOptions(req), maxAge: SESSION_HOURS * 3600 * 1000 });
 }
@@ -44,25 +37,23 @@ export async function endSession(db: Db, req: Request, res: Response): Promise<v
   res.clearCookie(SESSION_COOKIE, cookieOptions(req));
 }
 
-/** The recipient whose live session the request carries, if any. */
-export async function signedInRecipient(db: Db, req: Request): Promise<SignedInRecipient | undefined> {
+/** The person whose live session the request carries, with what they may see, if any. */
+export async function signedInPrincipal(db: Db, req: Request): Promise<Principal | undefined> {
   const token = sessionToken(req);
   if (!token) return undefined;
-  const { rows } = await db.query<SignedInRecipient>(
-    `with session as (
-       update portal_sessions set last_seen_at = now()
-        where token_sha256 = $1 and expires_at > now()
-        returning recipient_id)
-     select r.id, r.email from session s join recipients r on r.id = s.recipient_id`,
+  const { rows } = await db.query<{ user_id: string }>(
+    `update portal_sessions set last_seen_at = now()
+      where token_sha256 = $1 and expires_at > now()
+      returning user_id`,
     [tokenDigest(token)],
   );
-  return rows[0];
+  return rows[0] && loadPrincipal(db, rows[0].user_id);
 }
 
-export async function requireRecipient(db: Db, req: Request): Promise<SignedInRecipient> {
-  const recipient = await signedInRecipient(db, req);
-  if (!recipient) throw new HttpError(401, 'NOT_AUTHENTICATED', 'log in to the portal first');
-  return recipient;
+export async function requirePrincipal(db: Db, req: Request): Promise<Principal> {
+  const principal = await signedInPrincipal(db, req);
+  if (!principal) throw new HttpError(401, 'NOT_AUTHENTICATED', 'log in to the portal first');
+  return principal;
 }
 
 function sessionToken(req: Request): string | undefined {

@@ -85,7 +85,7 @@ describe('invoice lifecycle on a real Temporal server, PostgreSQL and SMTP serve
   test('a later invoice to a registered recipient links straight to the invoice', async () => {
     const email = uniqueEmail();
     await hub.db.query(
-      `insert into recipients (id, email, password_hash, registered_at) values ($1, $2, 'argon2id-hash', now())`,
+      `insert into users (id, email, password_hash, registered_at) values ($1, $2, 'argon2id-hash', now())`,
       [crypto.randomUUID(), email],
     );
     const { invoice, handle } = await deliver({ buyerEmail: email });

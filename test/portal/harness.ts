@@ -6,7 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createPool, type Db } from '../../db';
 import { archiveInvoice, recordInvoiceEvent, recordReceivedInvoice } from '../../db/invoices';
 import { createIssuer, type Issuer } from '../../db/issuers';
-import { ensureInvitation, ensureRecipient } from '../../db/recipients';
+import { ensureInvitation, ensureUser } from '../../db/users';
 import { parseInvoice, summarizeInvoice } from '../../domain/invoice';
 import { createGatewayApp } from '../../gateway/app';
 import type { PortalDeps } from '../../gateway/portal';
@@ -138,7 +138,7 @@ export async function deliverInvoice(
 
 /** The invitation link token the first e-mail to this address carries (created the way the notification does). */
 export async function invite(db: Db, email: string, invoiceId: string): Promise<string> {
-  const recipient = await ensureRecipient(db, email);
+  const recipient = await ensureUser(db, email);
   return ensureInvitation(db, required('HUB_SECRET'), recipient, invoiceId, 30);
 }
 

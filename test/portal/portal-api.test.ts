@@ -1,5 +1,5 @@
 import { Client } from '@temporalio/client';
-import { tokenDigest } from '../../db/recipients';
+import { tokenDigest } from '../../db/users';
 import type { InvoiceDetail, InvoiceList, PortalErrorBody, ViewReceipt } from '../../gateway/portal/contract';
 import {
   deliverInvoice,
@@ -91,11 +91,11 @@ describe('invitation and registration', () => {
       password: 'another long password',
     });
     const { rows } = await hub.db.query<{ password_hash: string; registered_at: Date | null }>(
-      'select password_hash, registered_at from recipients where email = $1',
+      'select password_hash, registered_at from users where email = $1',
       [email],
     );
 
-    expect(session.body).toEqual({ email });
+    expect(session.body).toEqual({ email, locale: 'bg', addresses: [email], issuers: [] });
     expect([again.status, errorCode(again.body)]).toEqual([410, 'INVITATION_USED']);
     expect([reuse.status, errorCode(reuse.body)]).toEqual([410, 'INVITATION_USED']);
     expect(rows[0].password_hash).toMatch(/^\$argon2id\$/);
@@ -145,7 +145,7 @@ describe('login, session and logout', () => {
     });
 
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ email });
+    expect(answer.body).toEqual({ email, locale: 'bg', addresses: [email], issuers: [] });
     const cookie = visitor.lastSetCookie ?? '';
     expect(cookie).toMatch(/^hub_session=[A-Za-z0-9_-]{43};/);
     expect(cookie).toMatch(/; HttpOnly/i);
@@ -264,6 +264,34 @@ describe('login, session and logout', () => {
       visitor.call('GET', `/api/v1/portal/invoices/${id}/original`),
     ]);
     expect(answers.map((answer) => answer.status)).toEqual([401, 401, 401, 401, 401]);
+  });
+});
+
+describe('requests from other sites', () => {
+  it('refuses a state-changing request whose Origin is another site, and takes the portal’s own', async () => {
+    const { visitor } = await registeredRecipient('origin');
+    const forged = await visitor.call(
+      'PUT',
+      '/api/v1/portal/me/locale',
+      { locale: 'en' },
+      {
+        origin: 'https://evil.example',
+      },
+    );
+    expect([forged.status, errorCode(forged.body)]).toEqual([403, 'BAD_ORIGIN']);
+    expect(((await visitor.call('GET', '/api/v1/portal/session')).body as { locale: string }).locale).toBe(
+      'bg',
+    );
+    const own = await visitor.call(
+      'PUT',
+      '/api/v1/portal/me/locale',
+      { locale: 'en' },
+      { origin: hub.baseUrl },
+    );
+    expect(own.status).toBe(200);
+    expect(((await visitor.call('GET', '/api/v1/portal/session')).body as { locale: string }).locale).toBe(
+      'en',
+    );
   });
 });
 
