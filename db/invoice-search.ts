@@ -1,4 +1,4 @@
-import type { DocumentKind, InvoiceSummary } from '../domain/invoice/model';
+import type { DocumentKind, Invoice, InvoiceSummary } from '../domain/invoice/model';
 import type { Db } from './index';
 
 /**
@@ -229,4 +229,129 @@ export async function* everyMatch(
     if (page.rows.length) yield page.rows;
     after = page.next;
   } while (after);
+}
+
+/** The archive entry of an invoice, when it reached the archive: what the invoice page shows and the PDF renders. */
+export interface ArchiveEntry {
+  model: Invoice;
+  sha256: string;
+  archivedAt: string;
+  retainUntil: string;
+}
+
+export async function findArchiveEntry(db: Db, invoiceId: string): Promise<ArchiveEntry | undefined> {
+  const { rows } = await db.query<{
+    model: Invoice;
+    sha256: string;
+    archived_at: Date;
+    retain_until: string;
+  }>(
+    `select model, sha256, archived_at, to_char(retain_until, 'YYYY-MM-DD') as retain_until
+       from invoice_archive where invoice_id = $1`,
+    [invoiceId],
+  );
+  const row = rows[0];
+  return (
+    row && {
+      model: row.model,
+      sha256: row.sha256,
+      archivedAt: row.archived_at.toISOString(),
+      retainUntil: row.retain_until,
+    }
+  );
+}
+
+/** The return receipt (the first authenticated view) and how often the invoice was viewed since. */
+export async function findViewReceipt(
+  db: Db,
+  invoiceId: string,
+): Promise<{ viewedAt: string; views: number } | undefined> {
+  const { rows } = await db.query<{ viewed_at: Date | null; views: string }>(
+    `select i.viewed_at, (select count(*) from invoice_views v where v.invoice_id = i.id) as views
+       from invoices i where i.id = $1`,
+    [invoiceId],
+  );
+  const row = rows[0];
+  return row?.viewed_at ? { viewedAt: row.viewed_at.toISOString(), views: Number(row.views) } : undefined;
+}
+
+export type ProblemKind = 'quarantined' | 'rejected';
+
+export interface ProblemRow {
+  kind: ProblemKind;
+  id: string;
+  channel: string;
+  fileName: string | null;
+  number: string | null;
+  receivedAt: string;
+  /** Quarantine: the one reason with its code. Rejection: the hub's reasons, "RULE-ID: sentence" each. */
+  reasons: { code: string; message: string }[];
+  invoiceId: string | null;
+  keyset: Keyset;
+}
+
+/**
+ * What the hub refused from an issuer, newest first: deliveries quarantined (not an invoice, unreadable, too big …)
+ * and invoices rejected by verification, each with every reason. Keyset pages over (received_at, id).
+ */
+export async function listProblemDeliveries(
+  db: Db,
+  issuerId: string,
+  kinds: ProblemKind[],
+  pageSize: number,
+  after?: Keyset,
+): Promise<{ rows: ProblemRow[]; next?: Keyset }> {
+  const { rows } = await db.query<{
+    kind: ProblemKind;
+    id: string;
+    channel: string;
+    file_name: string | null;
+    number: string | null;
+    received_at: Date;
+    received_text: string;
+    reason_code: string | null;
+    reason: string | null;
+    hub_reasons: string[] | null;
+    invoice_id: string | null;
+  }>(
+    `select * from (
+       select 'quarantined' as kind, d.id, d.channel, d.file_name, null::text as number, d.received_at,
+              to_char(d.received_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as received_text, d.reason_code, d.reason, null::jsonb as hub_reasons,
+              null::uuid as invoice_id
+         from deliveries d
+        where d.issuer_id = $1 and d.status = 'quarantined' and 'quarantined' = any($2::text[])
+       union all
+       select 'rejected', i.id, i.channel, d.file_name, i.number, i.received_at,
+              to_char(i.received_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), null, null,
+              i.verification -> 'hub' -> 'reasons', i.id
+         from invoices i left join deliveries d on d.id = i.delivery_id
+        where i.issuer_id = $1 and i.status = 'rejected' and 'rejected' = any($2::text[])
+     ) p
+     where $3::timestamptz is null or (p.received_at, p.id) < ($3::timestamptz, $4::uuid)
+     order by p.received_at desc, p.id desc
+     limit $5`,
+    [issuerId, kinds, after?.value ?? null, after?.id ?? null, pageSize + 1],
+  );
+  const page = rows.slice(0, pageSize).map((row): ProblemRow => ({
+    kind: row.kind,
+    id: row.id,
+    channel: row.channel,
+    fileName: row.file_name,
+    number: row.number,
+    receivedAt: row.received_at.toISOString(),
+    reasons:
+      row.kind === 'quarantined'
+        ? [{ code: row.reason_code ?? 'QUARANTINED', message: row.reason ?? '' }]
+        : (Array.isArray(row.hub_reasons) ? row.hub_reasons : []).map(splitReason),
+    invoiceId: row.invoice_id,
+    keyset: { value: row.received_text, id: row.id },
+  }));
+  return { rows: page, next: rows.length > pageSize ? page[page.length - 1].keyset : undefined };
+}
+
+/** "BR-CO-15: the VAT total …" → its rule id and its sentence. */
+function splitReason(reason: unknown): { code: string; message: string } {
+  const text = String(reason);
+  const match = /^([A-Za-z][\w.-]*):\s*(.*)$/s.exec(text);
+  return match ? { code: match[1], message: match[2] } : { code: 'REJECTED', message: text };
 }

@@ -3,10 +3,12 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../db';
 import { getDelivery } from '../db/deliveries';
 import { getInvoice, getOriginal, listInvoiceEvents, type InvoiceRecord } from '../db/invoices';
+import { searchInvoices } from '../db/invoice-search';
 import { findIssuerByApiKey, type Issuer } from '../db/issuers';
 import { acceptInvoice } from '../intake';
 import { workflowUiUrl, type HubConfig } from '../platform/config';
 import { HttpError } from './errors';
+import { encodeCursor, issuerListItem, parseSearchRequest } from './portal/invoice-search';
 
 export interface IssuerApiDeps {
   db: Db;
@@ -83,6 +85,27 @@ export function createIssuerApi(deps: IssuerApiDeps): Router {
         });
     },
   );
+
+  // Who: an issuer, by its API key. What: its own invoices, any status, searched and paged as in the portal.
+  router.get('/invoices', async (req, res) => {
+    const issuer = await authenticate(req);
+    const search = parseSearchRequest(req.query as Record<string, unknown>, 'issuer');
+    const page = await searchInvoices(
+      db,
+      { side: 'issuer', issuerId: issuer.id },
+      search.filters,
+      search.sort,
+      search.pageSize,
+      search.after,
+    );
+    res.set('Cache-Control', 'no-store').json({
+      invoices: page.rows.map((row) => ({
+        ...issuerListItem(row),
+        links: { self: `/api/v1/invoices/${row.id}` },
+      })),
+      next: page.next ? encodeCursor(search.sort, page.next) : null,
+    });
+  });
 
   router.get('/invoices/:id', async (req, res) => {
     const record = await ownInvoice(req);

@@ -1,3 +1,5 @@
+import { archivePortalPaths, issuerApiInvoiceSearch } from './portal/search-openapi';
+
 /**
  * The OpenAPI 3 description of the issuer API. The gateway validates requests against this very object,
  * so the document cannot drift from what the server accepts.
@@ -185,6 +187,7 @@ export function openApiDocument(maxInvoiceBytes: number) {
     security: [{ apiKey: [] }],
     paths: {
       '/invoices': {
+        get: issuerApiInvoiceSearch,
         post: {
           operationId: 'submitInvoice',
           summary: 'Deliver one invoice',
@@ -240,6 +243,7 @@ export function openApiDocument(maxInvoiceBytes: number) {
         },
       },
       ...portalPaths,
+      ...archivePortalPaths,
     },
   };
 }

@@ -9,11 +9,11 @@ import { recordViewSignal } from '../../workflows/messages';
 import { HttpError } from '../errors';
 import { loadPrincipal, setUserLocale, type Principal } from '../../db/users';
 import { authenticateUser, describeInvitation, registerUser } from './accounts';
+import { createArchiveRoutes } from './archive-routes';
 import { checkOrigin } from './authorization';
 import { PORTAL_API_BASE, type InvoiceDetail, type SessionInfo } from './contract';
 import {
   findRecipientInvoice,
-  listRecipientInvoices,
   recipientOriginal,
   recordInvoiceView,
 } from './recipient-invoices';
@@ -81,10 +81,8 @@ export function createPortalRouter(deps: PortalDeps): Router {
     res.json(describeSession({ ...principal, locale }));
   });
 
-  router.get('/invoices', async (req, res) => {
-    const principal = await requirePrincipal(db, req);
-    res.json({ invoices: await listRecipientInvoices(db, principal.addresses) });
-  });
+  // GET /invoices (the recipient's search), the issuer's invoices, deliveries, CSV and PDFs: archive-routes.ts.
+  router.use(createArchiveRoutes(deps));
 
   const ownInvoice = async (req: Request) => {
     const principal = await requirePrincipal(db, req);

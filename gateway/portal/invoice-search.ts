@@ -215,3 +215,54 @@ export function issuerListItem(row: InvoiceSearchRow): IssuerInvoiceListItem {
     viewedAt: row.viewedAt,
   };
 }
+
+/** The deliveries page's cursor: the same kind of opaque token, over (received at, id). */
+export function encodeProblemCursor(keyset: Keyset): string {
+  return Buffer.from(JSON.stringify(['-receivedAt', keyset.value, keyset.id]), 'utf8').toString('base64url');
+}
+
+export function decodeProblemCursor(cursor: string): Keyset {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    decoded = undefined;
+  }
+  if (
+    !Array.isArray(decoded) ||
+    decoded[0] !== '-receivedAt' ||
+    typeof decoded[1] !== 'string' ||
+    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(decoded[1]) ||
+    typeof decoded[2] !== 'string' ||
+    !UUID.test(decoded[2])
+  ) {
+    throw new HttpError(
+      400,
+      'INVALID_CURSOR',
+      'the cursor is not one this hub gave out; start from the first page',
+    );
+  }
+  return { value: decoded[1], id: decoded[2] };
+}
+
+/** The search written back as a query string (no page, no cursor): the CSV link of what the person sees. */
+export function searchQueryString(search: SearchRequest): string {
+  const { filters, sort } = search;
+  const params = new URLSearchParams();
+  const add = (name: string, value: string | undefined) => {
+    if (value !== undefined && value !== '') params.set(name, value);
+  };
+  add('number', filters.number);
+  add('numberMatch', filters.numberMatch);
+  add('recipient', filters.recipient);
+  add('issuer', filters.issuerName);
+  add('from', filters.issuedFrom);
+  add('to', filters.issuedTo);
+  add('status', filters.statuses?.join(','));
+  add('amountMin', filters.amountMin);
+  add('amountMax', filters.amountMax);
+  add('channel', filters.channels?.join(','));
+  const order = sortName(sort);
+  if (order !== DEFAULT_SORT) params.set('sort', order);
+  return params.toString();
+}
