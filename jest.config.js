@@ -3,6 +3,9 @@
  * "unit" needs no server; "integration" gets real PostgreSQL, Temporal and SMTP servers from test/support/services.ts.
  */
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
+// ES-module-only packages (otplib's base32 and hash plugins) are compiled to CommonJS too: Node runs them through
+// require(esm), which jest's module loader does not.
+const transformIgnorePatterns = ['/node_modules/(?!(@scure|@noble|otplib|@otplib)/)'];
 const INTEGRATION = ['integration', 'e2e', 'portal'];
 
 module.exports = {
@@ -13,6 +16,7 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: INTEGRATION.map((dir) => `<rootDir>/test/${dir}/`),
     },
@@ -20,6 +24,7 @@ module.exports = {
       displayName: 'integration',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       testMatch: INTEGRATION.map((dir) => `<rootDir>/test/${dir}/**/*.test.ts`),
       globalSetup: '<rootDir>/test/support/services.ts',
       globalTeardown: '<rootDir>/test/support/teardown.ts',

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { PoolClient } from 'pg';
 import type { Db } from './index';
 
 /** A person with a portal account (or the address an account will belong to once its owner registers). */
@@ -28,7 +29,8 @@ export function tokenDigest(token: string): string {
 
 /**
  * The account's invitation to choose a password. The token is derived from a server secret and the account, so a
- * retried notification mails the same link; only its digest is stored.
+ * retried notification mails the same link; only its digest is stored. An invitation that expired unused opens
+ * again for another `ttlDays` when the hub invites the person again (a later invoice, an issuer adding them).
  */
 export async function ensureInvitation(
   db: Db,
@@ -39,12 +41,87 @@ export async function ensureInvitation(
 ): Promise<string> {
   const token = crypto.createHmac('sha256', secret).update(`invitation:${user.id}`).digest('base64url');
   await db.query(
-    `insert into invitations (token_sha256, user_id, invoice_id, expires_at)
+    `insert into invitations as i (token_sha256, user_id, invoice_id, expires_at)
      values ($1, $2, $3, now() + make_interval(days => $4))
-     on conflict (user_id) do nothing`,
+     on conflict (user_id) do update set expires_at = excluded.expires_at
+      where i.used_at is null and i.expires_at <= now()`,
     [tokenDigest(token), user.id, invoiceId, ttlDays],
   );
   return token;
+}
+
+/** The account with this e-mail address (any case), if the hub knows one. */
+export async function findUserByEmail(db: Db, email: string): Promise<User | undefined> {
+  const { rows } = await db.query<{ id: string; email: string; password_hash: string | null }>(
+    'select id, email, password_hash from users where lower(email) = lower($1)',
+    [email.trim()],
+  );
+  const row = rows[0];
+  return row && { id: row.id, email: row.email, registered: row.password_hash !== null };
+}
+
+export async function findUserById(db: Db, id: string): Promise<User | undefined> {
+  const { rows } = await db.query<{ id: string; email: string; password_hash: string | null }>(
+    'select id, email, password_hash from users where id = $1',
+    [id],
+  );
+  const row = rows[0];
+  return row && { id: row.id, email: row.email, registered: row.password_hash !== null };
+}
+
+/**
+ * A new password (already hashed). An account that had none is registered by it: a reset link is as good a proof
+ * of the mailbox as the invitation, so that invitation is spent too.
+ */
+export async function setUserPassword(
+  db: Db | PoolClient,
+  userId: string,
+  passwordHash: string,
+): Promise<void> {
+  await db.query(
+    `update users set password_hash = $2, password_changed_at = now(), registered_at = coalesce(registered_at, now())
+      where id = $1`,
+    [userId, passwordHash],
+  );
+  await db.query('update invitations set used_at = now() where user_id = $1 and used_at is null', [userId]);
+}
+
+/** The stored password hash, for checking the current password before a change. */
+export async function userPasswordHash(db: Db, userId: string): Promise<string | null> {
+  const { rows } = await db.query<{ password_hash: string | null }>(
+    'select password_hash from users where id = $1',
+    [userId],
+  );
+  return rows[0]?.password_hash ?? null;
+}
+
+/** What the account page shows about the person's own security settings. */
+export interface UserSecurity {
+  registeredAt: string | null;
+  passwordChangedAt: string | null;
+  totpEnabledAt: string | null;
+  recoveryCodesLeft: number;
+}
+
+export async function userSecurity(db: Db, userId: string): Promise<UserSecurity> {
+  const { rows } = await db.query<{
+    registered_at: Date | null;
+    password_changed_at: Date | null;
+    totp_enabled_at: Date | null;
+    codes_left: string;
+  }>(
+    `select registered_at, password_changed_at, totp_enabled_at,
+            (select count(*) from totp_recovery_codes c where c.user_id = u.id and c.used_at is null) as codes_left
+       from users u where id = $1`,
+    [userId],
+  );
+  const row = rows[0];
+  return {
+    registeredAt: row?.registered_at?.toISOString() ?? null,
+    passwordChangedAt: row?.password_changed_at?.toISOString() ?? null,
+    totpEnabledAt: row?.totp_enabled_at?.toISOString() ?? null,
+    recoveryCodesLeft: Number(row?.codes_left ?? 0),
+  };
 }
 
 export type Locale = 'bg' | 'en';

@@ -1,3 +1,4 @@
+import { accountPaths } from './portal/account-openapi';
 import { archivePortalPaths, issuerApiInvoiceSearch } from './portal/search-openapi';
 
 /**
@@ -67,49 +68,8 @@ const ok = (description: string) => ({
 
 /** The recipient portal's API (gateway/portal/): session cookie authentication. */
 const portalPaths = {
-  '/portal/invitations/{token}': {
-    get: {
-      operationId: 'describeInvitation',
-      security: [],
-      parameters: [
-        {
-          name: 'token',
-          in: 'path',
-          required: true,
-          schema: { type: 'string', minLength: 10, maxLength: 200 },
-        },
-      ],
-      responses: { '200': ok('The address the invitation was sent to'), '404': error, '410': error },
-    },
-  },
-  '/portal/register': {
-    post: {
-      operationId: 'register',
-      security: [],
-      requestBody: jsonBody(['token', 'password'], {
-        token: { type: 'string', minLength: 10, maxLength: 200 },
-        password: { type: 'string', maxLength: 256 },
-      }),
-      responses: {
-        '201': ok('Registered and logged in (sets the session cookie)'),
-        '400': error,
-        '404': error,
-        '409': error,
-        '410': error,
-      },
-    },
-  },
-  '/portal/login': {
-    post: {
-      operationId: 'login',
-      security: [],
-      requestBody: jsonBody(['email', 'password'], {
-        email: { type: 'string', maxLength: 320 },
-        password: { type: 'string', maxLength: 256 },
-      }),
-      responses: { '200': ok('Logged in (sets the session cookie)'), '400': error, '401': error },
-    },
-  },
+  // Invitations, registration, login, password reset and change, second factor, colleagues, issuer users.
+  ...accountPaths({ error, ok, jsonBody, portalSecurity }),
   '/portal/logout': {
     post: {
       operationId: 'logout',

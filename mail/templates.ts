@@ -8,7 +8,7 @@ export interface RenderedMail {
   html: string;
 }
 
-function render(
+export function render(
   subject: string,
   paragraphs: string[],
   action?: { label: string; url: string },

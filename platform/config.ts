@@ -54,6 +54,14 @@ export interface HubConfig {
   };
   /** Seconds a received file may stay unprocessed before another pass (or node) processes it. */
   deliveryRecoverySeconds: number;
+  accounts: {
+    /** Issuer admins must log in with a second factor (TOTP); they set it up at their next login. */
+    requireTwoFactorForAdmins: boolean;
+    /** How long an e-mailed password reset link opens. */
+    passwordResetMinutes: number;
+    /** The first lock after repeated failed logins; each lock in a row lasts twice the one before. */
+    loginLockMinutes: number;
+  };
   signature: {
     /**
      * What an invoice's signature must achieve to be accepted:
@@ -120,6 +128,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       mdnRetrySeconds: integer(env.AS2_MDN_RETRY_SECONDS, 10, 'AS2_MDN_RETRY_SECONDS'),
     },
     deliveryRecoverySeconds: integer(env.DELIVERY_RECOVERY_SECONDS, 15, 'DELIVERY_RECOVERY_SECONDS'),
+    accounts: {
+      requireTwoFactorForAdmins: env.REQUIRE_2FA_ADMINS === 'true',
+      passwordResetMinutes: integer(env.PASSWORD_RESET_MINUTES, 60, 'PASSWORD_RESET_MINUTES'),
+      loginLockMinutes: integer(env.LOGIN_LOCK_MINUTES, 15, 'LOGIN_LOCK_MINUTES'),
+    },
     signature: {
       policy: oneOf(
         env.SIGNATURE_POLICY,

@@ -3,6 +3,7 @@ import { createIssuer } from '../../db/issuers';
 import { isValidEik } from '../../domain/identifiers';
 import { withDatabase } from '../database';
 import { registerAs2PartnerCommands } from './as2';
+import { registerIssuerUserCommands } from './issuer-users';
 import { registerSftpKeyCommands } from './sftp-keys';
 import { registerSftpPickupCommands } from './sftp-pickup';
 
@@ -35,4 +36,5 @@ export function registerIssuerCommands(program: Command): void {
   registerSftpKeyCommands(issuer);
   registerAs2PartnerCommands(issuer);
   registerSftpPickupCommands(issuer);
+  registerIssuerUserCommands(issuer);
 }

@@ -60,9 +60,20 @@ async function openInvitation(db: Db | PoolClient, token: string, lock = false):
 
 export async function describeInvitation(db: Db, token: string): Promise<InvitationInfo> {
   const invitation = await openInvitation(db, token);
-  return invitation.invoice_id
+  const info: InvitationInfo = invitation.invoice_id
     ? { email: invitation.email, invoiceId: invitation.invoice_id }
     : { email: invitation.email };
+  // What else brought the invitation: an issuer adding the person, a colleague sharing their address.
+  const { rows } = await db.query<{ issuers: string[] | null; shared: string[] | null }>(
+    `select (select array_agg(i.name order by i.name) from issuer_members m join issuers i on i.id = m.issuer_id
+              where m.user_id = $1) as issuers,
+            (select array_agg(lower(s.address) order by s.shared_at) from address_shares s
+              where s.user_id = $1 and s.removed_at is null) as shared`,
+    [invitation.user_id],
+  );
+  if (rows[0].issuers?.length) info.issuers = rows[0].issuers;
+  if (rows[0].shared?.length) info.sharedAddresses = rows[0].shared;
+  return info;
 }
 
 /** Sets the account's password and spends the invitation; returns who registered. */

@@ -21,7 +21,25 @@ export type PortalErrorCode =
   | 'NOT_AUTHENTICATED'
   | 'INVOICE_NOT_FOUND'
   | 'ORIGINAL_NOT_AVAILABLE'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  // accounts (gateway/portal/account-routes.ts)
+  | 'LOGIN_THROTTLED'
+  | 'ACCOUNT_LOCKED'
+  | 'LOGIN_EXPIRED'
+  | 'WRONG_CODE'
+  | 'WRONG_PASSWORD'
+  | 'SAME_PASSWORD'
+  | 'NO_SECOND_FACTOR_SETUP'
+  | 'SECOND_FACTOR_REQUIRED'
+  | 'RESET_NOT_FOUND'
+  | 'RESET_USED'
+  | 'RESET_SUPERSEDED'
+  | 'RESET_EXPIRED'
+  | 'SHARE_WITH_YOURSELF'
+  | 'TOO_MANY_COLLEAGUES'
+  | 'LAST_ADMIN'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND';
 
 export interface PortalErrorBody {
   error: { code: PortalErrorCode; message: string };
@@ -31,6 +49,10 @@ export interface PortalErrorBody {
 export interface InvitationInfo {
   email: string;
   invoiceId?: string;
+  /** Issuers that added the person as a user (names), when the invitation is (also) for that. */
+  issuers?: string[];
+  /** Colleagues' addresses shared with the person, when the invitation is (also) for that. */
+  sharedAddresses?: string[];
 }
 
 /** POST /register */
@@ -121,3 +143,154 @@ export const CHANNEL_NAMES: Record<string, string> = {
   as2: 'AS2',
   cli: 'the command line',
 };
+
+/*
+ * Accounts (gateway/portal/account-routes.ts): login with a second factor, password reset and change, log out
+ * everywhere, colleagues who see one's invoices, an issuer's users.
+ */
+
+/** POST /login answers 202 with this when a second step is needed before the session starts. */
+export interface LoginChallenge {
+  /** second-factor: enter the app's code (or a recovery code); second-factor-setup: an issuer admin must set one up. */
+  next: 'second-factor' | 'second-factor-setup';
+  /** Proof of the right password for the next step; a few minutes and a few tries. */
+  ticket: string;
+  expiresAt: string;
+}
+
+/** POST /login/second-factor */
+export interface SecondFactorLoginRequest {
+  ticket: string;
+  code: string;
+}
+
+/** What an authenticator app needs: scan the QR code (an image as a data: URL) or type the secret. */
+export interface SecondFactorSetup {
+  secret: string;
+  otpauthUri: string;
+  qrCode: string;
+}
+
+/** The second factor is on: one-time codes for a lost phone, shown this once. */
+export interface SecondFactorEnabled {
+  recoveryCodes: string[];
+}
+
+/** POST /login/second-factor-setup/confirm: the admin's session starts with the second factor on. */
+export interface EnrolledLogin extends SecondFactorEnabled {
+  session: SessionInfo;
+}
+
+/** POST /password-resets */
+export interface PasswordResetRequest {
+  email: string;
+}
+
+/** GET /password-resets/:token */
+export interface PasswordResetInfo {
+  email: string;
+}
+
+/** POST /password-resets/:token */
+export interface PasswordResetCompletion {
+  password: string;
+}
+
+/** PUT /me/password */
+export interface PasswordChangeRequest {
+  currentPassword: string;
+  newPassword: string;
+}
+
+/** PUT /me/password: the other sessions ended. */
+export interface PasswordChanged {
+  endedSessions: number;
+}
+
+/** GET /me/account */
+export interface AccountInfo {
+  email: string;
+  registeredAt: string | null;
+  passwordChangedAt: string | null;
+  secondFactor: {
+    enabled: boolean;
+    enabledAt: string | null;
+    /** REQUIRE_2FA_ADMINS and the person is an issuer admin: it cannot be turned off. */
+    required: boolean;
+    recoveryCodesLeft: number;
+    /** This session was opened with the second factor. */
+    thisSession: boolean;
+  };
+  /** Sessions open now on all devices, this one included. */
+  liveSessions: number;
+}
+
+/** POST /me/second-factor/confirm, POST /me/second-factor/off */
+export interface SecondFactorCode {
+  code: string;
+}
+
+/** Someone who sees the invoices addressed to the person's own address. */
+export interface Colleague {
+  userId: string;
+  email: string;
+  /** False while they have not chosen a password yet. */
+  registered: boolean;
+  sharedAt: string;
+}
+
+/** GET /me/colleagues */
+export interface ColleagueList {
+  /** The person's own address: what they share. */
+  address: string;
+  colleagues: Colleague[];
+  /** Addresses colleagues share with the person. */
+  sharedWithMe: { address: string; sharedBy: string; sharedAt: string }[];
+}
+
+/** POST /me/colleagues */
+export interface ColleagueRequest {
+  email: string;
+}
+
+/** POST /me/colleagues, POST /issuers/:issuerId/users: whether the e-mail went out. */
+export interface ColleagueAdded {
+  colleague: Colleague;
+  invitationMailed: boolean;
+}
+
+export type IssuerRoleName = 'admin' | 'clerk';
+
+/** A person who works for an issuer in the portal. */
+export interface IssuerUser {
+  userId: string;
+  email: string;
+  role: IssuerRoleName;
+  /** False while they have not chosen a password yet. */
+  registered: boolean;
+  addedAt: string;
+  /** Who added them (their e-mail); null when an operator did (bin/hub issuer user add). */
+  addedBy: string | null;
+}
+
+/** GET /issuers/:issuerId/users */
+export interface IssuerUserList {
+  issuer: { issuerId: string; name: string };
+  users: IssuerUser[];
+}
+
+/** POST /issuers/:issuerId/users */
+export interface IssuerUserRequest {
+  email: string;
+  role: IssuerRoleName;
+}
+
+/** PUT /issuers/:issuerId/users/:userId */
+export interface IssuerRoleChange {
+  role: IssuerRoleName;
+}
+
+export interface IssuerUserAdded {
+  user: IssuerUser;
+  invitationMailed: boolean;
+}

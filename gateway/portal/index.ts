@@ -2,13 +2,14 @@ import cookieParser from 'cookie-parser';
 import express, { Router, type Request } from 'express';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../../db';
+import type { Mailer } from '../../mail/mailer';
 import { listInvoiceEvents } from '../../db/invoices';
 import { workflowUiUrl, type HubConfig } from '../../platform/config';
 import { logger } from '../../platform/logger';
 import { recordViewSignal } from '../../workflows/messages';
 import { HttpError } from '../errors';
-import { loadPrincipal, setUserLocale, type Principal } from '../../db/users';
-import { authenticateUser, describeInvitation, registerUser } from './accounts';
+import { setUserLocale, type Principal } from '../../db/users';
+import { createAccountRoutes } from './account-routes';
 import { createArchiveRoutes } from './archive-routes';
 import { checkOrigin } from './authorization';
 import { PORTAL_API_BASE, type InvoiceDetail, type SessionInfo } from './contract';
@@ -17,7 +18,7 @@ import {
   recipientOriginal,
   recordInvoiceView,
 } from './recipient-invoices';
-import { endSession, requirePrincipal, startSession } from './sessions';
+import { endSession, requirePrincipal } from './sessions';
 import { recipientTimeline } from './timeline';
 
 export { PORTAL_API_BASE };
@@ -26,11 +27,15 @@ export interface PortalDeps {
   db: Db;
   temporal: Client;
   config: HubConfig;
+  /** Account e-mails (invitations, reset links); made from SMTP_URL when not given. */
+  mailer?: Mailer;
+  /** The hub secret (invitation tokens, sealed second factors); HUB_SECRET or the data folder's when not given. */
+  secret?: string;
 }
 
 /**
  * The recipient portal's API, mounted at /api/v1/portal. Errors leave as HttpError for the gateway's error handler.
- * Not rate-limited yet: login and register are the endpoints to throttle (per address and per IP) when exposed.
+ * Logins are throttled per account and network address (login-throttle.ts).
  */
 export function createPortalRouter(deps: PortalDeps): Router {
   const { db, temporal, config } = deps;
@@ -41,26 +46,9 @@ export function createPortalRouter(deps: PortalDeps): Router {
     next();
   });
 
-  router.get('/invitations/:token', async (req, res) => {
-    res.json(await describeInvitation(db, String(req.params.token)));
-  });
-
-  router.post('/register', async (req, res) => {
-    const token = stringField(req, 'token');
-    const password = stringField(req, 'password');
-    const { userId } = await registerUser(db, token, password);
-    await startSession(db, req, res, userId);
-    logger.info({ userId }, 'registered in the portal');
-    res.status(201).json(await sessionInfo(userId));
-  });
-
-  router.post('/login', async (req, res) => {
-    const email = stringField(req, 'email');
-    const password = stringField(req, 'password');
-    const { userId } = await authenticateUser(db, email, password);
-    await startSession(db, req, res, userId);
-    res.json(await sessionInfo(userId));
-  });
+  // Invitations and registration, login (with the second factor), password reset and change, log out
+  // everywhere, colleagues, issuer users.
+  router.use(createAccountRoutes(deps));
 
   router.post('/logout', async (req, res) => {
     await endSession(db, req, res);
@@ -90,12 +78,6 @@ export function createPortalRouter(deps: PortalDeps): Router {
     // Someone else's invoice and a missing one get the same answer, so existence is never revealed.
     if (!invoice) throw new HttpError(404, 'INVOICE_NOT_FOUND', 'there is no such invoice among yours');
     return { principal, invoice };
-  };
-
-  const sessionInfo = async (userId: string) => {
-    const principal = await loadPrincipal(db, userId);
-    if (!principal) throw new Error(`account ${userId} vanished while logging in`);
-    return describeSession(principal);
   };
 
   router.get('/invoices/:id', async (req, res) => {

@@ -31,8 +31,9 @@ export interface PortalHarness {
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'bulgarian-invoice.xml');
 
-export async function startPortalHarness(): Promise<PortalHarness> {
-  const config = loadConfig({ ...process.env, DATA_DIR: process.env.HUB_TEST_ROOT, PORT: '0' });
+/** `env`: settings for this gateway only (e.g. REQUIRE_2FA_ADMINS), over the test run's. */
+export async function startPortalHarness(env: Record<string, string> = {}): Promise<PortalHarness> {
+  const config = loadConfig({ ...process.env, DATA_DIR: process.env.HUB_TEST_ROOT, PORT: '0', ...env });
   const db = createPool(required('DATABASE_URL'), 5);
   const connection = await Connection.connect({ address: required('TEMPORAL_ADDRESS') });
   const temporal = new Client({ connection, namespace: config.temporalNamespace });

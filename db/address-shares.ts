@@ -1,0 +1,88 @@
+import type { Db } from './index';
+
+/**
+ * A recipient address shared with colleagues: they see the invoices addressed to it. A removed share keeps its row
+ * with the time and who removed it, for the record.
+ */
+export interface AddressShare {
+  address: string;
+  userId: string;
+  email: string;
+  /** False while the colleague has not chosen a password yet. */
+  registered: boolean;
+  sharedAt: string;
+  sharedBy: string;
+}
+
+interface ShareRow {
+  address: string;
+  user_id: string;
+  email: string;
+  registered: boolean;
+  shared_at: Date;
+  shared_by: string;
+}
+
+const toShare = (row: ShareRow): AddressShare => ({
+  address: row.address,
+  userId: row.user_id,
+  email: row.email,
+  registered: row.registered,
+  sharedAt: row.shared_at.toISOString(),
+  sharedBy: row.shared_by,
+});
+
+const SELECT_SHARES = `
+  select lower(s.address) as address, s.user_id, u.email, u.password_hash is not null as registered, s.shared_at,
+         b.email as shared_by
+    from address_shares s join users u on u.id = s.user_id join users b on b.id = s.shared_by`;
+
+/** Who else sees the invoices addressed to `address`. */
+export async function listAddressShares(db: Db, address: string): Promise<AddressShare[]> {
+  const { rows } = await db.query<ShareRow>(
+    `${SELECT_SHARES} where lower(s.address) = lower($1) and s.removed_at is null order by s.shared_at`,
+    [address],
+  );
+  return rows.map(toShare);
+}
+
+/** The addresses colleagues shared with this person. */
+export async function listSharesWithUser(db: Db, userId: string): Promise<AddressShare[]> {
+  const { rows } = await db.query<ShareRow>(
+    `${SELECT_SHARES} where s.user_id = $1 and s.removed_at is null order by s.shared_at`,
+    [userId],
+  );
+  return rows.map(toShare);
+}
+
+/** Shares the address; `added` is false when the colleague already saw it. */
+export async function shareAddress(
+  db: Db,
+  share: { address: string; userId: string; sharedBy: string },
+): Promise<{ added: boolean; sharedAt: string }> {
+  const inserted = await db.query<{ shared_at: Date }>(
+    `insert into address_shares (address, user_id, shared_by) values (lower($1), $2, $3)
+     on conflict (lower(address), user_id) where removed_at is null do nothing
+     returning shared_at`,
+    [share.address, share.userId, share.sharedBy],
+  );
+  if (inserted.rows[0]) return { added: true, sharedAt: inserted.rows[0].shared_at.toISOString() };
+  const existing = await db.query<{ shared_at: Date }>(
+    `select shared_at from address_shares where lower(address) = lower($1) and user_id = $2 and removed_at is null`,
+    [share.address, share.userId],
+  );
+  return { added: false, sharedAt: existing.rows[0].shared_at.toISOString() };
+}
+
+/** Ends the share; false when there was none. */
+export async function removeAddressShare(
+  db: Db,
+  share: { address: string; userId: string; removedBy: string },
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `update address_shares set removed_at = now(), removed_by = $3
+      where lower(address) = lower($1) and user_id = $2 and removed_at is null`,
+    [share.address, share.userId, share.removedBy],
+  );
+  return (rowCount ?? 0) > 0;
+}
