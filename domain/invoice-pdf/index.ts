@@ -97,7 +97,7 @@ export function invoiceDocument(invoice: Invoice, options: PdfOptions): TDocumen
     {
       columns: [
         { width: '*', stack: paymentBlock(invoice, lang) },
-        { width: 230, stack: [totalsTable(invoice, lang)], margin: [0, 10, 0, 0] },
+        { width: 270, stack: [totalsTable(invoice, lang)], margin: [0, 10, 0, 0] },
       ],
       columnGap: 16,
     },
@@ -165,7 +165,7 @@ export function invoiceDocument(invoice: Invoice, options: PdfOptions): TDocumen
       .filter((row): row is [Bilingual, string] => present(row[1]))
       .map(([text, amount]) => [both(text, language), { text: money(amount), alignment: 'right' }]);
     body.push([
-      { text: both(LABELS.payable, language), style: 'payable' },
+      { text: both(LABELS.payable, language), style: 'payable', noWrap: true },
       { text: `${money(sums.payable)} ${doc.currency}`, style: 'payable', alignment: 'right', noWrap: true },
     ]);
     return { table: { widths: ['*', 'auto'], body }, layout: 'lightHorizontalLines' };

@@ -104,7 +104,7 @@ export function createArchiveRoutes({ db, config }: ArchiveRouteDeps): Router {
     res
       .status(200)
       .type('text/csv; charset=utf-8')
-      .attachment(csvFileName(issuer.name, new Date()))
+      .set('Content-Disposition', `attachment; filename="${csvFileName(issuer.name, new Date())}"`)
       .set('X-Content-Type-Options', 'nosniff');
     res.write(csvHeader(principal.locale));
     try {
@@ -142,7 +142,7 @@ export function createArchiveRoutes({ db, config }: ArchiveRouteDeps): Router {
     if (!detail || !original) throw notFound();
     res
       .type('application/xml')
-      .attachment(`${safeFileStem(detail.number)}.xml`)
+      .set('Content-Disposition', `attachment; filename="${safeFileStem(detail.number)}.xml"`)
       .set('X-Content-Type-Options', 'nosniff')
       .send(original);
   });
@@ -203,7 +203,7 @@ export function createArchiveRoutes({ db, config }: ArchiveRouteDeps): Router {
     });
     res
       .type('application/pdf')
-      .attachment(`${safeFileStem(number)}.pdf`)
+      .set('Content-Disposition', `attachment; filename="${safeFileStem(number)}.pdf"`)
       .set('X-Content-Type-Options', 'nosniff')
       .send(pdf);
   }
