@@ -20,6 +20,8 @@ export class PortalApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Facts beside code and message in the error body, e.g. `retryAfterSeconds`. */
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
     this.name = 'PortalApiError';
@@ -35,10 +37,11 @@ function isPortalErrorBody(body: unknown): body is PortalErrorBody {
 function toPortalApiError(failure: unknown): PortalApiError {
   if (failure instanceof HttpErrorResponse) {
     if (isPortalErrorBody(failure.error)) {
-      return new PortalApiError(failure.status, failure.error.error.code, failure.error.error.message);
+      const { code, message, ...details } = failure.error.error;
+      return new PortalApiError(failure.status, code, message, details);
     }
     if (failure.status === 0) {
-      return new PortalApiError(0, 'UNREACHABLE', 'The portal cannot be reached. Check your connection.');
+      return new PortalApiError(0, 'UNREACHABLE', 'the portal cannot be reached');
     }
     return new PortalApiError(failure.status, 'HTTP_' + failure.status, failure.message);
   }
@@ -70,6 +73,11 @@ export class PortalApi {
 
   session(): Promise<SessionInfo> {
     return this.call(this.http.get<SessionInfo>(`${PORTAL_API_BASE}/session`));
+  }
+
+  /** Remembers the portal language in the signed-in person's account. */
+  saveLocale(locale: SessionInfo['locale']): Promise<SessionInfo> {
+    return this.call(this.http.put<SessionInfo>(`${PORTAL_API_BASE}/me/locale`, { locale }));
   }
 
   async invoices(): Promise<InvoiceListItem[]> {

@@ -13,12 +13,17 @@ import {
   type InvitationInfo,
 } from '../../../../gateway/portal/contract';
 import { PortalApi, PortalApiError } from '../api/portal-api';
+import { problemText } from '../api/problem-text';
+import { Language, TranslatePipe } from '../i18n';
 import { Session } from './session';
+
+/** Why an invitation cannot be used; each has its own heading and advice. */
+type ClosedReason = 'used' | 'expired' | 'notFound' | 'alreadyRegistered' | 'unavailable';
 
 type InvitationState =
   | { kind: 'loading' }
   | { kind: 'open'; invitation: InvitationInfo }
-  | { kind: 'closed'; title: string; message: string; canLogIn: boolean };
+  | { kind: 'closed'; reason: ClosedReason; failure?: unknown };
 
 function passwordsMatch(group: AbstractControl): ValidationErrors | null {
   const password: unknown = group.get('password')?.value;
@@ -26,51 +31,29 @@ function passwordsMatch(group: AbstractControl): ValidationErrors | null {
   return password === repeated ? null : { mismatch: true };
 }
 
+const CLOSED_BY_CODE: Record<string, ClosedReason> = {
+  INVITATION_USED: 'used',
+  INVITATION_EXPIRED: 'expired',
+  INVITATION_NOT_FOUND: 'notFound',
+  ALREADY_REGISTERED: 'alreadyRegistered',
+};
+
 function closedInvitation(failure: unknown): InvitationState {
-  const code = failure instanceof PortalApiError ? failure.code : 'UNKNOWN';
-  switch (code) {
-    case 'INVITATION_USED':
-      return {
-        kind: 'closed',
-        title: 'This invitation has already been used',
-        message: 'A password was chosen with it. Log in with your e-mail address and that password.',
-        canLogIn: true,
-      };
-    case 'INVITATION_EXPIRED':
-      return {
-        kind: 'closed',
-        title: 'This invitation has expired',
-        message:
-          'Ask the company that sent you the invoice to send it again; the new e-mail brings a new invitation.',
-        canLogIn: true,
-      };
-    case 'INVITATION_NOT_FOUND':
-      return {
-        kind: 'closed',
-        title: 'This invitation link is not valid',
-        message: 'Check that the whole link from the e-mail was opened; some mail programs cut long links.',
-        canLogIn: true,
-      };
-    default:
-      return {
-        kind: 'closed',
-        title: 'The invitation could not be loaded',
-        message: failure instanceof Error ? failure.message : 'Please try again later.',
-        canLogIn: false,
-      };
-  }
+  const reason = failure instanceof PortalApiError ? CLOSED_BY_CODE[failure.code] : undefined;
+  return reason ? { kind: 'closed', reason } : { kind: 'closed', reason: 'unavailable', failure };
 }
 
 /** The first invoice's invitation: the recipient chooses a password and is logged in. */
 @Component({
   selector: 'hub-invite',
-  imports: [ReactiveFormsModule, RouterLink],
+  imports: [ReactiveFormsModule, RouterLink, TranslatePipe],
   templateUrl: './invite.component.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class InviteComponent implements OnInit {
   private readonly api = inject(PortalApi);
   private readonly session = inject(Session);
+  private readonly language = inject(Language);
   private readonly router = inject(Router);
 
   /** Route parameter: the invitation token from the e-mail link. */
@@ -85,12 +68,47 @@ export class InviteComponent implements OnInit {
     const state = this.state();
     return state.kind === 'open' ? state.invitation : null;
   });
+  /** The closed invitation's texts, in the language on screen. */
   readonly closedReason = computed(() => {
     const state = this.state();
-    return state.kind === 'closed' ? state : null;
+    if (state.kind !== 'closed') return null;
+    const translator = this.language.translator();
+    const { t } = translator;
+    switch (state.reason) {
+      case 'used':
+        return { title: t('invitation.used.title'), message: t('invitation.used.message'), canLogIn: true };
+      case 'expired':
+        return {
+          title: t('invitation.expired.title'),
+          message: t('invitation.expired.message'),
+          canLogIn: true,
+        };
+      case 'notFound':
+        return {
+          title: t('invitation.notFound.title'),
+          message: t('invitation.notFound.message'),
+          canLogIn: true,
+        };
+      case 'alreadyRegistered':
+        return {
+          title: t('invitation.alreadyRegistered.title'),
+          message: t('invitation.alreadyRegistered.message'),
+          canLogIn: true,
+        };
+      case 'unavailable':
+        return {
+          title: t('invitation.unavailable.title'),
+          message: problemText(state.failure, translator, 'invitation.unavailable.message'),
+          canLogIn: false,
+        };
+    }
   });
   readonly submitting = signal(false);
-  readonly problem = signal<string | null>(null);
+  private readonly failure = signal<unknown>(null);
+  readonly problem = computed(() => {
+    const failure = this.failure();
+    return failure === null ? null : problemText(failure, this.language.translator(), 'invitation.failed');
+  });
 
   readonly form = inject(NonNullableFormBuilder).group(
     {
@@ -107,6 +125,19 @@ export class InviteComponent implements OnInit {
     { validators: passwordsMatch },
   );
 
+  /** Which error the password field shows, if any (after it was left or the form was sent). */
+  get passwordError(): 'missing' | 'tooShort' | 'tooLong' | null {
+    const { password } = this.form.controls;
+    if (password.hasError('minlength')) return 'tooShort';
+    if (password.hasError('maxlength')) return 'tooLong';
+    if (password.touched && password.hasError('required')) return 'missing';
+    return null;
+  }
+
+  get repeatedMismatch(): boolean {
+    return this.form.controls.repeated.touched && this.form.hasError('mismatch');
+  }
+
   async ngOnInit(): Promise<void> {
     try {
       this.state.set({ kind: 'open', invitation: await this.api.invitation(this.token()) });
@@ -121,27 +152,20 @@ export class InviteComponent implements OnInit {
       return;
     }
     this.submitting.set(true);
-    this.problem.set(null);
+    this.failure.set(null);
     try {
-      const { email } = await this.api.register({
+      const session = await this.api.register({
         token: this.token(),
         password: this.form.controls.password.value,
       });
-      this.session.signedIn(email);
+      await this.session.signedIn(session);
       const invoiceId = this.invoice() ?? invitation.invoiceId;
       await this.router.navigate(invoiceId ? ['/invoices', invoiceId] : ['/invoices']);
     } catch (failure) {
       if (failure instanceof PortalApiError && failure.code === 'ALREADY_REGISTERED') {
-        this.state.set({
-          kind: 'closed',
-          title: 'You are already registered',
-          message: 'This e-mail address already has a password. Log in with it.',
-          canLogIn: true,
-        });
+        this.state.set({ kind: 'closed', reason: 'alreadyRegistered' });
       } else {
-        this.problem.set(
-          failure instanceof Error ? failure.message : 'Registering failed. Please try again.',
-        );
+        this.failure.set(failure);
       }
     } finally {
       this.submitting.set(false);

@@ -11,10 +11,12 @@ import {
   untracked,
 } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import { CHANNEL_NAMES, type InvoiceDetail, type ViewReceipt } from '../../../../gateway/portal/contract';
+import type { InvoiceDetail, ViewReceipt } from '../../../../gateway/portal/contract';
 import { PortalApi, PortalApiError } from '../api/portal-api';
-import { humanize } from '../shared/format';
+import { problemText } from '../api/problem-text';
+import { DocumentTextDirective, Language, TranslatePipe } from '../i18n';
 import { FORMAT_PIPES } from '../shared/format.pipes';
+import { channelText, timelineEntryView } from './invoice-texts';
 import { toInvoiceView } from './invoice-view';
 import { StatusBadgeComponent } from './status-badge.component';
 
@@ -24,33 +26,47 @@ import { StatusBadgeComponent } from './status-badge.component';
  */
 @Component({
   selector: 'hub-invoice-detail',
-  imports: [RouterLink, StatusBadgeComponent, ...FORMAT_PIPES],
+  imports: [RouterLink, StatusBadgeComponent, TranslatePipe, DocumentTextDirective, ...FORMAT_PIPES],
   templateUrl: './invoice-detail.component.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class InvoiceDetailComponent {
   private readonly api = inject(PortalApi);
+  private readonly language = inject(Language);
   private readonly injector = inject(Injector);
 
   /** Route parameter. */
   readonly id = input.required<string>();
 
   readonly detail = signal<InvoiceDetail | null>(null);
-  readonly problem = signal<{ title: string; message: string } | null>(null);
+  /** Why the invoice is not shown: the failure, worded in the language on screen. */
+  private readonly failure = signal<unknown>(null);
   readonly receipt = signal<ViewReceipt | null>(null);
 
+  // Everything below is rebuilt from the translator, so a language switch re-words the whole page in place.
   readonly view = computed(() => {
     const detail = this.detail();
-    return detail ? toInvoiceView(detail) : null;
+    return detail ? toInvoiceView(detail, this.language.translator()) : null;
   });
-  readonly timeline = computed(() =>
-    (this.detail()?.timeline ?? []).map((entry) => ({ ...entry, label: humanize(entry.type) })),
-  );
-
-  channelName(channel: string): string {
-    const name = CHANNEL_NAMES[channel] ?? channel;
-    return name.charAt(0).toUpperCase() + name.slice(1);
-  }
+  readonly timeline = computed(() => {
+    const translator = this.language.translator();
+    return (this.detail()?.timeline ?? []).map((entry) => timelineEntryView(entry, translator));
+  });
+  readonly channel = computed(() => {
+    const detail = this.detail();
+    return detail ? channelText(detail.channel, this.language.translator()) : '';
+  });
+  readonly problem = computed(() => {
+    const failure = this.failure();
+    if (failure === null) return null;
+    const translator = this.language.translator();
+    return failure instanceof PortalApiError && failure.code === 'INVOICE_NOT_FOUND'
+      ? { title: translator.t('invoice.notFound.title'), message: translator.t('invoice.notFound.message') }
+      : {
+          title: translator.t('invoice.loadFailed.title'),
+          message: problemText(failure, translator, 'invoice.loadFailed.message'),
+        };
+  });
 
   constructor() {
     effect(() => {
@@ -61,7 +77,7 @@ export class InvoiceDetailComponent {
 
   private async load(id: string): Promise<void> {
     this.detail.set(null);
-    this.problem.set(null);
+    this.failure.set(null);
     this.receipt.set(null);
     try {
       const detail = await this.api.invoice(id);
@@ -69,17 +85,7 @@ export class InvoiceDetailComponent {
       this.detail.set(detail);
       afterNextRender({ read: () => void this.recordView(id) }, { injector: this.injector });
     } catch (failure) {
-      this.problem.set(
-        failure instanceof PortalApiError && failure.code === 'INVOICE_NOT_FOUND'
-          ? {
-              title: 'Invoice not found',
-              message: 'There is no invoice with this link among the invoices sent to you.',
-            }
-          : {
-              title: 'The invoice could not be loaded',
-              message: failure instanceof Error ? failure.message : 'Please try again.',
-            },
-      );
+      if (id === this.id()) this.failure.set(failure);
     }
   }
 

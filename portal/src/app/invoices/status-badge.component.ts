@@ -1,5 +1,6 @@
-import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
-import { humanize } from '../shared/format';
+import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
+import { Language } from '../i18n';
+import { statusText } from './invoice-texts';
 
 /** An invoice's lifecycle status as a coloured label; the colour family follows the status name. */
 @Component({
@@ -8,9 +9,11 @@ import { humanize } from '../shared/format';
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class StatusBadgeComponent {
+  private readonly language = inject(Language);
+
   readonly status = input.required<string>();
 
-  readonly label = computed(() => humanize(this.status()));
+  readonly label = computed(() => statusText(this.status(), this.language.translator()));
   readonly tone = computed(() => {
     const status = this.status().toLowerCase();
     if (/paid|accepted|settled/.test(status)) return 'good';
