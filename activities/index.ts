@@ -4,6 +4,7 @@ import type { HubConfig } from '../platform/config';
 import { archiveActivities } from './archive';
 import { as2MdnActivities } from './as2-mdn';
 import { channelAnswerActivities } from './channel-answers';
+import { disputeActivities } from './disputes';
 import { notificationActivities } from './notification';
 import { sftpPickupActivities } from './sftp-pickup';
 import { timelineActivities } from './timeline';
@@ -27,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
     ...channelAnswerActivities(deps),
     ...as2MdnActivities(deps),
     ...sftpPickupActivities(deps),
+    ...disputeActivities(deps),
   };
 }
 

@@ -8,6 +8,7 @@ import { findIssuerByApiKey, type Issuer } from '../db/issuers';
 import { acceptInvoice } from '../intake';
 import { workflowUiUrl, type HubConfig } from '../platform/config';
 import { HttpError } from './errors';
+import { createIssuerDisputeRoutes } from './issuer-disputes';
 import { encodeCursor, issuerListItem, parseSearchRequest } from './portal/invoice-search';
 
 export interface IssuerApiDeps {
@@ -141,6 +142,9 @@ export function createIssuerApi(deps: IssuerApiDeps): Router {
     const original = await getOriginal(db, record.id);
     res.type('application/xml').attachment(`${record.number}.xml`).send(original);
   });
+
+  // Disputes for ERPs that answer them: issuer-disputes.ts.
+  router.use(createIssuerDisputeRoutes(deps, authenticate));
 
   return router;
 }

@@ -1,5 +1,6 @@
 import { accountPaths } from './portal/account-openapi';
 import { archivePortalPaths, issuerApiInvoiceSearch } from './portal/search-openapi';
+import { disputeIssuerApiPaths, disputePortalPaths } from './dispute-openapi';
 
 /**
  * The OpenAPI 3 description of the issuer API. The gateway validates requests against this very object,
@@ -204,6 +205,8 @@ export function openApiDocument(maxInvoiceBytes: number) {
       },
       ...portalPaths,
       ...archivePortalPaths,
+      ...disputeIssuerApiPaths,
+      ...disputePortalPaths,
     },
   };
 }

@@ -116,7 +116,7 @@ export async function startLifecycle(
     invoiceId: record.id,
     issuerId: record.issuerId,
     number: record.number,
-    timings: { reminderDelays: config.reminderDelays },
+    timings: { reminderDelays: config.reminderDelays, disputeReminderDelay: config.disputeReminderDelay },
     delivery: { channel: record.channel, answered: channelAnswersIssuer(record.channel) },
   };
   try {

@@ -25,6 +25,8 @@ export interface HubConfig {
   maxInvoiceBytes: number;
   /** Reminder delays after notification, e.g. "3d,7d". */
   reminderDelays: string[];
+  /** DISPUTE_REMINDER_DELAY: a dispute the issuer has not answered reminds the issuer after this long ("3d", "2s"). */
+  disputeReminderDelay: string;
   /** How long a recipient has to view before the lifecycle stops reminding (after the last reminder). */
   invitationTtlDays: number;
   retentionYears: number;
@@ -103,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     mailFrom: env.MAIL_FROM ?? 'E-Invoice Hub <no-reply@einvoice-hub.local>',
     maxInvoiceBytes: integer(env.MAX_INVOICE_BYTES, 10 * KIB * KIB, 'MAX_INVOICE_BYTES'),
     reminderDelays: list(env.REMINDER_DELAYS ?? '3d,7d'),
+    disputeReminderDelay: duration(env.DISPUTE_REMINDER_DELAY, '3d', 'DISPUTE_REMINDER_DELAY'),
     invitationTtlDays: integer(env.INVITATION_TTL_DAYS, 30, 'INVITATION_TTL_DAYS'),
     retentionYears: integer(env.RETENTION_YEARS, 10, 'RETENTION_YEARS'),
     tls,
@@ -163,6 +166,15 @@ function oneOf<T extends string>(
   if (raw === undefined || raw === '') return fallback;
   if ((allowed as readonly string[]).includes(raw)) return raw as T;
   throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+}
+
+/** A duration in Temporal's notation ("3d", "12h", "2s"), checked here so a typo fails at start, not in a workflow. */
+function duration(raw: string | undefined, fallback: string, name: string): string {
+  const value = raw?.trim() || fallback;
+  if (!/^\d+(\.\d+)?\s*(ms|s|sec|m|min|h|hr|d|day|days|w|week|weeks|seconds?|minutes?|hours?)?$/i.test(value)) {
+    throw new Error(`${name} must be a duration such as 3d, 12h or 30s, got "${raw}"`);
+  }
+  return value;
 }
 
 function integer(raw: string | undefined, fallback: number, name: string): number {

@@ -11,15 +11,16 @@ import {
 import type { InvoiceActivities } from '../activities';
 import { fromCents, isAmount, toCents } from '../domain/money';
 import {
+  correctDisputedInvoices,
+  registerDisputeHandlers,
+  type LifecycleStage,
+} from './invoice-lifecycle/disputes';
+import {
   cancelInvoiceUpdate,
-  openDisputeUpdate,
   recordPaymentUpdate,
   recordViewSignal,
-  resolveDisputeUpdate,
-  respondToDisputeUpdate,
   statusQuery,
   type ChannelAnswerStage,
-  type Dispute,
   type LifecycleInput,
   type LifecycleState,
   type LifecycleStatus,
@@ -48,6 +49,7 @@ const work = proxyActivities<InvoiceActivities>({
 /**
  * One invoice's life: received → verified → archived → notified → awaiting view → viewed,
  * open for disputes and payments until paid in full or cancelled. A failed verification ends in `rejected`.
+ * A credit note, once archived, tells the invoices it corrects (disputes.ts).
  */
 export async function invoiceLifecycle(
   input: LifecycleInput,
@@ -90,72 +92,16 @@ export async function invoiceLifecycle(
     viewReceiptPending = true;
   });
 
-  setHandler(
-    openDisputeUpdate,
-    async (request) => {
-      const dispute: Dispute = {
-        id: request.disputeId,
-        status: 'open',
-        reason: request.reason,
-        openedBy: request.openedBy,
-        openedAt: new Date().toISOString(),
-        messages: [],
-      };
-      state.disputes.push(dispute);
-      await advance('disputed', 'dispute opened', { disputeId: dispute.id, reason: dispute.reason });
-      return dispute;
-    },
-    {
-      validator: (request) => {
-        requireOpenForBusiness(state);
-        if (!request.reason?.trim()) throw new Error('a dispute needs a reason');
-        if (state.disputes.some((d) => d.id === request.disputeId))
-          throw new Error(`dispute ${request.disputeId} exists`);
-        if (state.disputes.some((d) => d.status === 'open'))
-          throw new Error('a dispute is already open on this invoice');
-      },
-    },
-  );
-
-  setHandler(
-    respondToDisputeUpdate,
-    async (response) => {
-      const dispute = openDispute(state, response.disputeId);
-      dispute.messages.push({ at: new Date().toISOString(), author: response.author, text: response.text });
-      await note('dispute message', { disputeId: dispute.id, author: response.author });
-      return dispute;
-    },
-    {
-      validator: (response) => {
-        openDispute(state, response.disputeId);
-        if (!response.text?.trim()) throw new Error('a response needs text');
-      },
-    },
-  );
-
-  setHandler(
-    resolveDisputeUpdate,
-    async (decision) => {
-      const dispute = openDispute(state, decision.disputeId);
-      dispute.status = 'resolved';
-      const { outcome, note: decisionNote, creditNoteNumber } = decision;
-      dispute.decision = { at: new Date().toISOString(), outcome, note: decisionNote, creditNoteNumber };
-      await advance(state.viewedAt ? 'viewed' : 'awaiting view', 'dispute resolved', {
-        disputeId: dispute.id,
-        outcome: decision.outcome,
-        creditNoteNumber: decision.creditNoteNumber,
-      });
-      return dispute;
-    },
-    {
-      validator: (decision) => {
-        openDispute(state, decision.disputeId);
-        if (decision.outcome !== 'upheld' && decision.outcome !== 'rejected') {
-          throw new Error('outcome must be "upheld" or "rejected"');
-        }
-      },
-    },
-  );
+  // Disputes: open, messages, decision, reopen, the credit note that closes one, reminders to the issuer.
+  const stage: LifecycleStage = {
+    input,
+    state,
+    advance,
+    note,
+    requireOpenForBusiness: () => requireOpenForBusiness(state),
+    undisputedStatus: () => (state.viewedAt ? 'viewed' : 'awaiting view'),
+  };
+  const disputes = registerDisputeHandlers(stage);
 
   setHandler(
     recordPaymentUpdate,
@@ -193,6 +139,7 @@ export async function invoiceLifecycle(
   setHandler(
     cancelInvoiceUpdate,
     async (request) => {
+      await disputes.closeForCancellation(request.reason, request.requestedBy);
       await advance('cancelled', 'cancelled', { reason: request.reason, by: request.requestedBy });
       return state;
     },
@@ -232,6 +179,7 @@ export async function invoiceLifecycle(
 
     const archived = await work.archiveInvoice(input.invoiceId);
     await advance('archived', 'archived', { sha256: archived.sha256, retainUntil: archived.retainUntil });
+    await correctDisputedInvoices(stage);
 
     const notified = await work.notifyRecipient(input.invoiceId);
     await advance('notified', 'recipient notified', {
@@ -253,9 +201,10 @@ export async function invoiceLifecycle(
     await note('reminder sent', { reminder: state.remindersSent });
   }
 
-  // Open for disputes and payments until paid in full or cancelled.
+  // Open for disputes and payments until paid in full or cancelled; a dispute under way holds it open.
+  const closes = () => isSettled(state) && !disputes.holdsInvoiceOpen();
   for (;;) {
-    await condition(() => viewReceiptPending || isSettled(state) || workflowInfo().continueAsNewSuggested);
+    await condition(() => viewReceiptPending || closes() || workflowInfo().continueAsNewSuggested);
     if (viewReceiptPending) {
       viewReceiptPending = false;
       await work.sendViewReceipt(input.invoiceId, state.viewedAt as string);
@@ -265,7 +214,7 @@ export async function invoiceLifecycle(
       await answerChannel('viewed');
       continue;
     }
-    if (isSettled(state)) break;
+    if (closes()) break;
     await condition(allHandlersFinished);
     await continueAsNew<typeof invoiceLifecycle>(input, state);
   }
@@ -273,8 +222,8 @@ export async function invoiceLifecycle(
     await advance('paid', 'paid in full', { amountPaid: state.amountPaid });
     await answerChannel('paid');
   }
-  // Let the update that settled the invoice answer its caller before the workflow closes.
-  await condition(allHandlersFinished);
+  // Let the update that settled the invoice answer its caller, and the last dispute e-mails go, before it closes.
+  await condition(() => allHandlersFinished() && disputes.idle());
   return state;
 }
 
@@ -292,11 +241,4 @@ function requireOpenForBusiness(state: LifecycleState): void {
     throw new Error(`the invoice is ${state.status}`);
   }
   if (!state.summary) throw new Error('the invoice has not been verified yet');
-}
-
-function openDispute(state: LifecycleState, disputeId: string): Dispute {
-  const dispute = state.disputes.find((d) => d.id === disputeId);
-  if (!dispute) throw new Error(`no dispute ${disputeId}`);
-  if (dispute.status !== 'open') throw new Error(`dispute ${disputeId} is already resolved`);
-  return dispute;
 }

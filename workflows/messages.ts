@@ -1,4 +1,11 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type {
+  DisputeCategory,
+  DisputeOutcome,
+  DisputeSide,
+  DisputeStatus,
+  AttachmentType,
+} from '../domain/disputes';
 import type { InvoiceSummary } from '../domain/invoice/model';
 
 /** The typed messages the invoice lifecycle exchanges with the gateway, the CLI and operators. */
@@ -18,6 +25,8 @@ export type LifecycleStatus =
 /** Durations in Temporal's notation ("3 days", "3d", "2s"): inputs, so tests run the same process in seconds. */
 export interface LifecycleTimings {
   reminderDelays: string[];
+  /** DISPUTE_REMINDER_DELAY: an unanswered dispute reminds the issuer after this long (absent before disputes had reminders). */
+  disputeReminderDelay?: string;
 }
 
 export interface LifecycleInput {
@@ -38,14 +47,63 @@ export interface TimelineEvent {
   detail?: Record<string, unknown>;
 }
 
+/**
+ * A dispute as the workflow tracks it: what the rules need (status, reopens, whose turn). The thread people read —
+ * texts, attachments, authors — is the database's record (db/disputes.ts), written by activities.
+ */
 export interface Dispute {
   id: string;
-  status: 'open' | 'resolved';
-  reason: string;
+  /** 'resolved': a dispute opened before disputes had a thread and categories (its decision is all there is). */
+  status: DisputeStatus | 'resolved';
+  /** Absent on disputes opened before categories. */
+  category?: DisputeCategory;
+  /** The person (user id) who opened it. */
   openedBy: string;
   openedAt: string;
-  messages: { at: string; author: string; text: string }[];
-  decision?: { at: string; outcome: 'upheld' | 'rejected'; note?: string; creditNoteNumber?: string };
+  /** Thread entries so far (the next one gets this number + 1). */
+  entries?: number;
+  reopens?: number;
+  decision?: { at: string; outcome: DisputeOutcome; note?: string; creditNoteNumber?: string };
+  /** Since when the recipient waits for the issuer's answer; absent once the issuer has answered. */
+  awaitingIssuerSince?: string;
+  /** Reminders sent to the issuer in the current wait. */
+  issuerReminders?: number;
+  creditNote?: { invoiceId: string; number: string; at: string };
+  /** Before threads: the opening text and the messages lived in the workflow. */
+  reason?: string;
+  messages?: { at: string; author: string; text: string }[];
+}
+
+/** Who wrote an entry: a person on one side, or (userId null) an issuer's system using its API key. */
+export interface DisputeAuthor {
+  side: DisputeSide;
+  userId: string | null;
+  /** The person's address, or the issuer's name. */
+  name: string;
+}
+
+/** A checked, staged upload an entry carries (the bytes stay in the database; only this enters history). */
+export interface DisputeAttachmentRef {
+  uploadId: string;
+  fileName: string;
+  contentType: AttachmentType;
+  size: number;
+  sha256: string;
+}
+
+/** A credit note delivered by the same issuer naming this invoice in BT-25. */
+export interface CreditNoteNotice {
+  creditNoteId: string;
+  creditNoteNumber: string;
+  /** The issuer that delivered it, named as the author of the closing entry. */
+  issuerName: string;
+}
+
+export interface CreditNoteLink {
+  linked: boolean;
+  disputeId?: string;
+  /** Why nothing was linked, in words. */
+  reason?: string;
 }
 
 export interface Payment {
@@ -66,6 +124,10 @@ export interface LifecycleState {
   viewedAt?: string;
   disputes: Dispute[];
   payments: Payment[];
+  /** Credit notes that named this invoice (BT-25), whether or not they closed a dispute. */
+  creditNotes?: { id: string; number: string; at: string; disputeId?: string }[];
+  /** Dispute entries whose e-mail is still to be sent (kept across continue-as-new). */
+  disputeMailQueue?: { disputeId: string; entryId: string }[];
   amountPaid: string;
   outstanding?: string;
   timeline: TimelineEvent[];
@@ -78,21 +140,37 @@ export interface ViewReceipt {
 
 export interface OpenDisputeRequest {
   disputeId: string;
-  reason: string;
-  openedBy: string;
+  /** The opening entry's id (also the update id, so a retried request is one dispute). */
+  entryId: string;
+  category: DisputeCategory;
+  text: string;
+  author: DisputeAuthor;
+  attachments: DisputeAttachmentRef[];
 }
 
 export interface DisputeResponse {
   disputeId: string;
-  author: string;
+  entryId: string;
   text: string;
+  author: DisputeAuthor;
+  attachments: DisputeAttachmentRef[];
 }
 
 export interface DisputeDecision {
   disputeId: string;
-  outcome: 'upheld' | 'rejected';
+  entryId: string;
+  outcome: DisputeOutcome;
+  /** Required when rejected: the reason. */
   note?: string;
-  creditNoteNumber?: string;
+  author: DisputeAuthor;
+}
+
+export interface DisputeReopening {
+  disputeId: string;
+  entryId: string;
+  text: string;
+  author: DisputeAuthor;
+  attachments: DisputeAttachmentRef[];
 }
 
 export interface PaymentRecord {
@@ -114,6 +192,9 @@ export const recordViewSignal = defineSignal<[ViewReceipt]>('recordView');
 export const openDisputeUpdate = defineUpdate<Dispute, [OpenDisputeRequest]>('openDispute');
 export const respondToDisputeUpdate = defineUpdate<Dispute, [DisputeResponse]>('respondToDispute');
 export const resolveDisputeUpdate = defineUpdate<Dispute, [DisputeDecision]>('resolveDispute');
+export const reopenDisputeUpdate = defineUpdate<Dispute, [DisputeReopening]>('reopenDispute');
+/** From a credit note's lifecycle (by this invoice's deterministic workflow id): it may close an upheld dispute. */
+export const recordCreditNoteUpdate = defineUpdate<CreditNoteLink, [CreditNoteNotice]>('recordCreditNote');
 export const recordPaymentUpdate = defineUpdate<LifecycleState, [PaymentRecord]>('recordPayment');
 export const cancelInvoiceUpdate = defineUpdate<LifecycleState, [CancellationRequest]>('cancelInvoice');
 

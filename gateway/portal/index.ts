@@ -11,6 +11,7 @@ import { HttpError } from '../errors';
 import { setUserLocale, type Principal } from '../../db/users';
 import { createAccountRoutes } from './account-routes';
 import { createArchiveRoutes } from './archive-routes';
+import { createDisputeRoutes } from './disputes';
 import { checkOrigin } from './authorization';
 import { PORTAL_API_BASE, type InvoiceDetail, type SessionInfo } from './contract';
 import {
@@ -71,6 +72,9 @@ export function createPortalRouter(deps: PortalDeps): Router {
 
   // GET /invoices (the recipient's search), the issuer's invoices, deliveries, CSV and PDFs: archive-routes.ts.
   router.use(createArchiveRoutes(deps));
+
+  // Disputes, for the recipient side and the issuer side: disputes.ts.
+  router.use(createDisputeRoutes(deps));
 
   const ownInvoice = async (req: Request) => {
     const principal = await requirePrincipal(db, req);

@@ -4,11 +4,8 @@ import type { Issuer } from '../../db/issuers';
 import { acceptInvoice } from '../../intake';
 import {
   cancelInvoiceUpdate,
-  openDisputeUpdate,
   recordPaymentUpdate,
   recordViewSignal,
-  resolveDisputeUpdate,
-  respondToDisputeUpdate,
   statusQuery,
   type LifecycleState,
 } from '../../workflows/messages';
@@ -160,32 +157,7 @@ describe('invoice lifecycle on a real Temporal server, PostgreSQL and SMTP serve
     expect(result.rejectionReasons?.join(' ')).toMatch(/BR-CO-16/);
   });
 
-  test('a dispute is opened, answered and resolved, with its history; a second open dispute is refused', async () => {
-    const { handle } = await deliver();
-    await reaches(handle, 'awaiting view');
-    const opened = await handle.executeUpdate(openDisputeUpdate, {
-      args: [{ disputeId: 'd1', reason: 'Line 2 was not delivered', openedBy: 'recipient' }],
-    });
-    expect(opened.status).toBe('open');
-    await expect(
-      handle.executeUpdate(openDisputeUpdate, {
-        args: [{ disputeId: 'd2', reason: 'again', openedBy: 'recipient' }],
-      }),
-    ).rejects.toThrow(WorkflowUpdateFailedError);
-    await handle.executeUpdate(respondToDisputeUpdate, {
-      args: [{ disputeId: 'd1', author: 'issuer', text: 'We will issue a credit note' }],
-    });
-    const resolved = await handle.executeUpdate(resolveDisputeUpdate, {
-      args: [{ disputeId: 'd1', outcome: 'upheld', creditNoteNumber: '0000000099' }],
-    });
-    expect(resolved.decision?.outcome).toBe('upheld');
-    expect(resolved.messages).toHaveLength(1);
-    const state = await statusOf(handle);
-    expect(state.status).toBe('awaiting view');
-    expect(state.timeline.map((e) => e.type)).toEqual(
-      expect.arrayContaining(['dispute opened', 'dispute message', 'dispute resolved']),
-    );
-  });
+  // Disputes (open, thread, decision, reopen, credit note, reminders) are specified in disputes-lifecycle.test.ts.
 
   test('payments: a wrong currency is refused, a part payment keeps it open, paying in full closes it as paid', async () => {
     const { xml, handle } = await deliver();

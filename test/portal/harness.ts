@@ -218,6 +218,39 @@ export class PortalVisitor {
     };
   }
 
+  /** Sends raw bytes (an upload) with the session cookie. */
+  async sendBytes(pathName: string, bytes: Uint8Array, contentType: string): Promise<PortalResponse> {
+    const response = await fetch(this.baseUrl + pathName, {
+      method: 'POST',
+      headers: {
+        'user-agent': this.userAgent,
+        'content-type': contentType,
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+      },
+      body: Buffer.from(bytes),
+    });
+    const text = await response.text();
+    const isJson = (response.headers.get('content-type') ?? '').includes('json');
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: isJson ? JSON.parse(text) : undefined,
+      text,
+    };
+  }
+
+  /** Downloads bytes (an attachment) with the session cookie. */
+  async download(pathName: string): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
+    const response = await fetch(this.baseUrl + pathName, {
+      headers: { 'user-agent': this.userAgent, ...(this.cookie ? { cookie: this.cookie } : {}) },
+    });
+    return {
+      status: response.status,
+      headers: response.headers,
+      bytes: Buffer.from(await response.arrayBuffer()),
+    };
+  }
+
   /** The same browser session talking to another server (e.g. one wired differently). */
   at(baseUrl: string): PortalVisitor {
     const twin = new PortalVisitor(baseUrl, this.userAgent);
