@@ -248,9 +248,10 @@ export function decodeProblemCursor(cursor: string): Keyset {
 /** The search written back as a query string (no page, no cursor): the CSV link of what the person sees. */
 export function searchQueryString(search: SearchRequest): string {
   const { filters, sort } = search;
-  const params = new URLSearchParams();
+  // encodeURIComponent, not URLSearchParams: "+" for a space is a reserved character the API validator refuses.
+  const params: string[] = [];
   const add = (name: string, value: string | undefined) => {
-    if (value !== undefined && value !== '') params.set(name, value);
+    if (value !== undefined && value !== '') params.push(`${name}=${encodeURIComponent(value)}`);
   };
   add('number', filters.number);
   add('numberMatch', filters.numberMatch);
@@ -263,6 +264,6 @@ export function searchQueryString(search: SearchRequest): string {
   add('amountMax', filters.amountMax);
   add('channel', filters.channels?.join(','));
   const order = sortName(sort);
-  if (order !== DEFAULT_SORT) params.set('sort', order);
-  return params.toString();
+  if (order !== DEFAULT_SORT) add('sort', order);
+  return params.join('&');
 }

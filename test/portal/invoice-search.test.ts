@@ -278,6 +278,13 @@ describe('issuer side', () => {
     expect(body.invoices.map((row) => row.number)).toEqual([`${prefix}9998`]);
     expect(body.issuer).toEqual({ id: issuer.id, name: 'Примерна Търговия ЕООД' });
     expect(body.links.csv).toBe(`/api/v1/portal/issuers/${issuer.id}/invoices.csv?status=rejected`);
+    // The CSV link of a search with spaces and lists is one the API accepts as it is.
+    const spaced = (
+      await issuerSearch(`status=${encodeURIComponent('awaiting view,paid')}&recipient=Buyer%20Ltd`)
+    ).body as IssuerInvoicePage;
+    const csv = await getAs(hub.baseUrl, clerkCookie, spaced.links.csv);
+    expect(spaced.links.csv).toContain('status=awaiting%20view%2Cpaid');
+    expect(csv.status).toBe(200);
   });
 
   it('finds a recipient by the full address exactly, or by a part of the name or address', async () => {
