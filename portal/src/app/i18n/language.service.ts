@@ -109,7 +109,16 @@ export class Language {
 
   private async show(language: LanguageCode): Promise<void> {
     this.requested = language;
-    await firstValueFrom(this.translate.use(language));
+    try {
+      await firstValueFrom(this.translate.use(language));
+    } catch {
+      // Its chunk could not be fetched (offline, or a deploy replaced it): stay in the language on screen, and at
+      // start-up fall back to Bulgarian, which a retry may still fetch.
+      if (this.requested === language && language !== DEFAULT_LANGUAGE && !this.translate.getCurrentLang()) {
+        await this.show(DEFAULT_LANGUAGE);
+      }
+      return;
+    }
     if (this.requested !== language) return;
     this.active.set(language);
     this.document.documentElement.lang = language;
