@@ -5,6 +5,9 @@ import { LoginComponent } from './auth/login.component';
 import { pageTitle } from './i18n';
 import { InvoiceDetailComponent } from './invoices/invoice-detail.component';
 import { InvoiceListComponent } from './invoices/invoice-list.component';
+import { IssuerDeliveriesComponent } from './issuer/issuer-deliveries.component';
+import { IssuerInvoiceComponent } from './issuer/issuer-invoice.component';
+import { IssuerInvoicesComponent } from './issuer/issuer-invoices.component';
 
 /**
  * The e-mail links point at /invite/:token?invoice=<id> and /invoices/:id (PUBLIC_URL as origin).
@@ -24,6 +27,25 @@ export const routes: Routes = [
     component: InvoiceDetailComponent,
     canActivate: [authGuard],
     title: pageTitle('titles.invoice'),
+  },
+  // The issuer side of the archive (any member of the issuer; the API answers 404 to anyone else).
+  {
+    path: 'issuers/:issuerId/invoices',
+    component: IssuerInvoicesComponent,
+    canActivate: [authGuard],
+    title: pageTitle('titles.sentInvoices'),
+  },
+  {
+    path: 'issuers/:issuerId/invoices/:id',
+    component: IssuerInvoiceComponent,
+    canActivate: [authGuard],
+    title: pageTitle('titles.invoice'),
+  },
+  {
+    path: 'issuers/:issuerId/deliveries',
+    component: IssuerDeliveriesComponent,
+    canActivate: [authGuard],
+    title: pageTitle('titles.refusedDeliveries'),
   },
   { path: '', pathMatch: 'full', redirectTo: 'invoices' },
   { path: '**', redirectTo: 'invoices' },

@@ -1,10 +1,13 @@
 import type { Dictionary } from '../keys';
+import { archiveBg } from '../../search/archive.bg';
 
 /**
  * Bulgarian texts, the portal's default. Accounting words follow the VAT Act and Bulgarian invoices: Доставчик,
  * Получател, Данъчна основа, ДДС, Сума за плащане, Падеж. The compiler checks this file against en.ts.
  */
 export const bg = {
+  // The searchable archive (search/, issuer/): its own file, one key here.
+  archive: archiveBg,
   app: {
     brand: 'Хъб за е-фактури',
     skipToContent: 'Към основното съдържание',
@@ -14,6 +17,8 @@ export const bg = {
       'Фактурите се доставят подписани и се пазят в архива; документът с правна сила е оригиналният XML файл.',
   },
   titles: {
+    sentInvoices: 'Издадени фактури',
+    refusedDeliveries: 'Отказани доставки',
     page: '{{page}} · {{brand}}',
     invitation: 'Изберете парола',
     login: 'Вход',

@@ -2,7 +2,11 @@
  * English texts. This file defines the keys: add a key here first, then its Bulgarian text in bg.ts (the compiler
  * refuses bg.ts until it has every key, with the same {{placeholders}}). Keys name what a text is for, by feature.
  */
+import { archiveEn } from '../../search/archive.en';
+
 export const en = {
+  // The searchable archive (search/, issuer/): its own file, one key here.
+  archive: archiveEn,
   app: {
     brand: 'e-invoice hub',
     skipToContent: 'Skip to main content',
@@ -11,6 +15,8 @@ export const en = {
     footer: 'Invoices are delivered signed and kept in the archive; the original XML is the legal document.',
   },
   titles: {
+    sentInvoices: 'Sent invoices',
+    refusedDeliveries: 'Refused deliveries',
     page: '{{page}} · {{brand}}',
     invitation: 'Choose a password',
     login: 'Log in',
