@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Issuer } from '../../db/issuers';
 import { PORTAL_DIST } from '../../gateway/app';
+import { expectNoSeriousA11yViolations } from '../support/axe';
 import {
   browserUnavailableReason,
   launchBrowser,
@@ -113,4 +114,28 @@ describeBrowser('issuer user in a browser', () => {
     expect(text).toMatch(/706,10 EUR/);
     expect(text).toMatch(/126,10/);
   });
+
+  it.each([
+    ['bg', 'desktop', { width: 1280, height: 900 }],
+    ['en', 'desktop', { width: 1280, height: 900 }],
+    ['bg', 'phone', { width: 390, height: 844 }],
+    ['en', 'phone', { width: 390, height: 844 }],
+  ] as const)(
+    'the issuer pages pass axe (serious and critical) in %s at %s width',
+    async (language, _width, size) => {
+      const { page } = browser;
+      await page.setViewportSize(size);
+      await hub.db.query('update users set locale = $2 where lower(email) = $1', [clerk, language]);
+      const pages = [
+        [`/issuers/${issuer.id}/invoices`, 'table.invoice-list'],
+        [`/issuers/${issuer.id}/invoices/${invoice.id}`, '.receipt'],
+        [`/issuers/${issuer.id}/deliveries`, 'h1'],
+      ];
+      for (const [pathName, ready] of pages) {
+        await page.goto(`${hub.baseUrl}${pathName}`);
+        await page.locator(ready).first().waitFor();
+        await expectNoSeriousA11yViolations(page, `${pathName} (${language}, ${size.width}px)`);
+      }
+    },
+  );
 });
