@@ -27,6 +27,7 @@ import type {
   IssuerUserAdded,
   IssuerUserList,
   PasswordChanged,
+  PasswordResetAccepted,
   SecondFactorEnabled,
   SessionInfo,
 } from './contract';
@@ -126,7 +127,8 @@ export function createAccountRoutes(routeDeps: AccountRouteDeps): Router {
   // tells whether the address has an account.
   router.post('/password-resets', (req, res) => {
     const email = bodyString(req, 'email');
-    res.status(202).json({ accepted: true });
+    const body: PasswordResetAccepted = { linkMinutes: config.accounts.passwordResetMinutes };
+    res.status(202).json(body);
     requestPasswordReset(deps, email).catch((error: unknown) =>
       logger.error({ err: error }, 'a password reset request failed'),
     );

@@ -186,6 +186,11 @@ export interface PasswordResetRequest {
   email: string;
 }
 
+/** POST /password-resets (202): how long the e-mailed link will work, whether or not an e-mail goes out. */
+export interface PasswordResetAccepted {
+  linkMinutes: number;
+}
+
 /** GET /password-resets/:token */
 export interface PasswordResetInfo {
   email: string;

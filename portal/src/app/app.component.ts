@@ -13,14 +13,16 @@ import { filter, skip } from 'rxjs';
 import { Session } from './auth/session';
 import { TranslatePipe } from './i18n';
 import { LanguageSwitchComponent } from './i18n/language-switch.component';
+import { MainNavComponent } from './shell/main-nav.component';
 
 /**
  * The page frame: a skip link, the header (brand, language switch, the signed-in address and the logout button),
- * then the current page in <main>, and the footer. Every page gets the language switch from here.
+ * the signed-in person's navigation (main-nav), then the current page in <main>, and the footer. Every page gets
+ * the language switch from here.
  */
 @Component({
   selector: 'hub-root',
-  imports: [RouterOutlet, RouterLink, TranslatePipe, LanguageSwitchComponent],
+  imports: [RouterOutlet, RouterLink, TranslatePipe, LanguageSwitchComponent, MainNavComponent],
   templateUrl: './app.component.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

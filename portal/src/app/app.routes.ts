@@ -47,6 +47,30 @@ export const routes: Routes = [
     canActivate: [authGuard],
     title: pageTitle('titles.refusedDeliveries'),
   },
+  // Accounts (loaded when first opened): the reset e-mail links to /reset-password/:token; an issuer's admins
+  // manage its users.
+  {
+    path: 'forgot-password',
+    loadComponent: () => import('./auth/forgot-password.component').then((m) => m.ForgotPasswordComponent),
+    title: pageTitle('accounts.titles.forgotPassword'),
+  },
+  {
+    path: 'reset-password/:token',
+    loadComponent: () => import('./auth/reset-password.component').then((m) => m.ResetPasswordComponent),
+    title: pageTitle('accounts.titles.resetPassword'),
+  },
+  {
+    path: 'account',
+    loadComponent: () => import('./account/account.component').then((m) => m.AccountComponent),
+    canActivate: [authGuard],
+    title: pageTitle('accounts.titles.account'),
+  },
+  {
+    path: 'issuers/:issuerId/users',
+    loadComponent: () => import('./issuer-users/issuer-users.component').then((m) => m.IssuerUsersComponent),
+    canActivate: [authGuard],
+    title: pageTitle('accounts.titles.issuerUsers'),
+  },
   { path: '', pathMatch: 'full', redirectTo: 'invoices' },
   { path: '**', redirectTo: 'invoices' },
 ];

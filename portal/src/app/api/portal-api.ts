@@ -34,7 +34,8 @@ function isPortalErrorBody(body: unknown): body is PortalErrorBody {
   return typeof error === 'object' && error !== null && 'code' in error && 'message' in error;
 }
 
-function toPortalApiError(failure: unknown): PortalApiError {
+/** The PortalApiError for any failed call (feature API clients convert their failures with it too). */
+export function toPortalApiError(failure: unknown): PortalApiError {
   if (failure instanceof HttpErrorResponse) {
     if (isPortalErrorBody(failure.error)) {
       const { code, message, ...details } = failure.error.error;

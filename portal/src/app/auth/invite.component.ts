@@ -15,6 +15,9 @@ import {
 import { PortalApi, PortalApiError } from '../api/portal-api';
 import { problemText } from '../api/problem-text';
 import { Language, TranslatePipe } from '../i18n';
+import { AuthApi } from './auth-api';
+import { landingPage } from './landing';
+import { PendingLogin } from './pending-login';
 import { Session } from './session';
 
 /** Why an invitation cannot be used; each has its own heading and advice. */
@@ -43,7 +46,11 @@ function closedInvitation(failure: unknown): InvitationState {
   return reason ? { kind: 'closed', reason } : { kind: 'closed', reason: 'unavailable', failure };
 }
 
-/** The first invoice's invitation: the recipient chooses a password and is logged in. */
+/**
+ * The invitation to choose a password: brought by a first invoice, an issuer adding the person as a user, or a
+ * colleague sharing their invoices. The person chooses a password and is logged in (an issuer administrator under
+ * REQUIRE_2FA_ADMINS first sets up the second factor, on the login page).
+ */
 @Component({
   selector: 'hub-invite',
   imports: [ReactiveFormsModule, RouterLink, TranslatePipe],
@@ -52,6 +59,8 @@ function closedInvitation(failure: unknown): InvitationState {
 })
 export class InviteComponent implements OnInit {
   private readonly api = inject(PortalApi);
+  private readonly auth = inject(AuthApi);
+  private readonly pending = inject(PendingLogin);
   private readonly session = inject(Session);
   private readonly language = inject(Language);
   private readonly router = inject(Router);
@@ -154,13 +163,18 @@ export class InviteComponent implements OnInit {
     this.submitting.set(true);
     this.failure.set(null);
     try {
-      const session = await this.api.register({
+      const step = await this.auth.register({
         token: this.token(),
         password: this.form.controls.password.value,
       });
-      await this.session.signedIn(session);
+      if (step.kind === 'challenge') {
+        this.pending.hold(step.challenge);
+        await this.router.navigate(['/login']);
+        return;
+      }
+      await this.session.signedIn(step.session);
       const invoiceId = this.invoice() ?? invitation.invoiceId;
-      await this.router.navigate(invoiceId ? ['/invoices', invoiceId] : ['/invoices']);
+      await this.router.navigateByUrl(invoiceId ? `/invoices/${invoiceId}` : landingPage(step.session));
     } catch (failure) {
       if (failure instanceof PortalApiError && failure.code === 'ALREADY_REGISTERED') {
         this.state.set({ kind: 'closed', reason: 'alreadyRegistered' });
