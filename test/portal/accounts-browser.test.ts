@@ -286,6 +286,48 @@ describeBrowser('accounts in a browser', () => {
     });
   });
 
+  describe('REQUIRE_2FA_ADMINS=true', () => {
+    let strict: PortalHarness;
+
+    beforeAll(async () => {
+      strict = await startPortalHarness({ REQUIRE_2FA_ADMINS: 'true' });
+    });
+
+    afterAll(async () => {
+      await strict?.close();
+    });
+
+    it('takes an invited admin from choosing a password to setting up the app, the recovery codes, and the issuer', async () => {
+      const issuer = await newIssuer(strict.db, 'Строг Достъп ЕАД');
+      const email = uniqueEmail('browser-strict');
+      await addIssuerUser(accountDeps(strict), { issuerId: issuer.id, email, role: 'admin', addedBy: null });
+      const token = linkToken((await mailsAbout(email, 'Access to'))[0], 'invite');
+      const browser = await launchBrowser({ viewport: { width: 390, height: 844 }, isMobile: true });
+      try {
+        const { page } = browser;
+        await page.goto(`${strict.baseUrl}/invite/${token}`);
+        await page.getByLabel('Парола', { exact: true }).fill(PASSWORD);
+        await page.getByLabel('Паролата отново').fill(PASSWORD);
+        await page.getByRole('button', { name: /Запазване на паролата/ }).click();
+        await page.getByRole('heading', { name: 'Настройте вход в две стъпки' }).waitFor();
+        await page.locator('img.qr').waitFor();
+        const secret = (await page.locator('code.secret').innerText()).replace(/\s+/g, '');
+        await page.getByLabel('Шестте цифри от приложението').fill(await appCode(secret));
+        await page.screenshot({
+          path: path.join(SCREENSHOTS, 'admin-second-factor-setup-phone.png'),
+          fullPage: true,
+        });
+        await page.getByRole('button', { name: 'Включване' }).click();
+        await page.getByRole('heading', { name: 'Вашите резервни кодове' }).waitFor();
+        await page.getByRole('button', { name: 'Запазих ги' }).click();
+        await page.waitForURL(`${strict.baseUrl}/issuers/${issuer.id}/invoices`);
+        expect(browser.pageErrors).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    });
+  });
+
   describe('every account page passes axe in both languages at desktop and phone widths', () => {
     const LANGUAGES = ['bg', 'en'] as const;
     const WIDTHS = [

@@ -13,12 +13,13 @@ import {
   enableSecondFactor,
   errorCode,
   letThrottleTimePass,
+  linkToken,
   logIn,
   mailsAbout,
   PASSWORD,
   registeredRecipient,
 } from './account-support';
-import { newIssuer, PortalVisitor, startPortalHarness, type PortalHarness } from './harness';
+import { newIssuer, PortalVisitor, startPortalHarness, uniqueEmail, type PortalHarness } from './harness';
 
 /** The optional second factor (TOTP app, recovery codes), and REQUIRE_2FA_ADMINS for issuer admins. */
 let hub: PortalHarness;
@@ -210,6 +211,30 @@ describe('REQUIRE_2FA_ADMINS=true', () => {
     expect(account.secondFactor).toMatchObject({ enabled: true, required: true });
     // From now on the admin logs in with the code, like anyone who turned it on.
     expect(((await logIn(strict, email)).answer.body as LoginChallenge).next).toBe('second-factor');
+  });
+
+  it('has an admin invited by e-mail set up the second factor before the first session starts', async () => {
+    const issuer = await newIssuer(strict.db);
+    const email = uniqueEmail('strictinvited');
+    await addIssuerUser(accountDeps(strict), { issuerId: issuer.id, email, role: 'admin', addedBy: null });
+    const token = linkToken((await mailsAbout(email, 'Access to'))[0], 'invite');
+    const browser = new PortalVisitor(strict.baseUrl);
+
+    const registered = await browser.call('POST', `${API}/register`, { token, password: PASSWORD });
+    const challenge = registered.body as LoginChallenge;
+    const noSession = await browser.call('GET', `${API}/session`);
+    const { secret } = (
+      await browser.call('POST', `${API}/login/second-factor-setup`, { ticket: challenge.ticket })
+    ).body as SecondFactorSetup;
+    const confirmed = await browser.call('POST', `${API}/login/second-factor-setup/confirm`, {
+      ticket: challenge.ticket,
+      code: await appCode(secret),
+    });
+
+    expect([registered.status, challenge.next]).toEqual([202, 'second-factor-setup']);
+    expect(noSession.status).toBe(401);
+    expect(confirmed.status).toBe(200);
+    expect((await browser.call('GET', `${API}/issuers/${issuer.id}/users`)).status).toBe(200);
   });
 
   it('asks nothing more of clerks and recipients', async () => {
