@@ -317,6 +317,9 @@ describeBrowser('accounts in a browser', () => {
           path: path.join(SCREENSHOTS, 'admin-second-factor-setup-phone.png'),
           fullPage: true,
         });
+        await expectNoSeriousA11yViolations(page, 'login: an admin sets up the second factor (bg, phone)', {
+          tags: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'],
+        });
         await page.getByRole('button', { name: 'Включване' }).click();
         await page.getByRole('heading', { name: 'Вашите резервни кодове' }).waitFor();
         await page.getByRole('button', { name: 'Запазих ги' }).click();
