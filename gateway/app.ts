@@ -11,6 +11,7 @@ import type { HubConfig } from '../platform/config';
 import { createDevMailRouter } from './dev-mail';
 import { errorHandler, HttpError } from './errors';
 import { createIssuerApi } from './issuer-api';
+import { ISSUER_DISPUTE_JSON_PATHS } from './issuer-disputes';
 import { openApiDocument } from './openapi';
 import { createPortalRouter, PORTAL_API_BASE } from './portal';
 
@@ -42,6 +43,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   });
   // JSON bodies must be parsed before validation; the issuer API reads its XML bodies raw after it.
   app.use(PORTAL_API_BASE, express.json({ limit: '16kb' }));
+  app.use(ISSUER_DISPUTE_JSON_PATHS, express.json({ limit: '16kb' }));
   app.use(
     '/api/v1',
     OpenApiValidator.middleware({

@@ -1,4 +1,4 @@
-import express, { Router, type Request } from 'express';
+import { Router, type Request } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db';
 import { listIssuerDisputes } from '../db/disputes';
@@ -22,7 +22,6 @@ export function createIssuerDisputeRoutes(
   const { db } = deps;
   const router = Router();
   const disputes = createDisputeActions(deps);
-  const json = express.json({ limit: '16kb' });
 
   const ownInvoice = async (req: Request): Promise<{ invoice: DisputeInvoice; caller: DisputeCaller }> => {
     const issuer = await authenticate(req);
@@ -71,14 +70,14 @@ export function createIssuerDisputeRoutes(
   });
 
   // Who: the invoice's issuer.
-  router.post('/invoices/:id/disputes/:disputeId/messages', json, async (req, res) => {
+  router.post('/invoices/:id/disputes/:disputeId/messages', async (req, res) => {
     const { invoice, caller } = await ownInvoice(req);
     const body = req.body as DisputeMessageBody;
     res.status(201).json(await disputes.reply(invoice, String(req.params.disputeId), caller, body));
   });
 
   // Who: the invoice's issuer.
-  router.post('/invoices/:id/disputes/:disputeId/decision', json, async (req, res) => {
+  router.post('/invoices/:id/disputes/:disputeId/decision', async (req, res) => {
     const { invoice, caller } = await ownInvoice(req);
     const body = req.body as DisputeDecisionBody;
     res.json(await disputes.decide(invoice, String(req.params.disputeId), caller, body));
@@ -101,5 +100,8 @@ export function createIssuerDisputeRoutes(
 
   return router;
 }
+
+/** The issuer API's JSON requests (messages, decisions): parsed before the request is validated (gateway/app.ts). */
+export const ISSUER_DISPUTE_JSON_PATHS = /^\/api\/v1\/invoices\/[^/]+\/disputes\/[^/]+\/(messages|decision)$/;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

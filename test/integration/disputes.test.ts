@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Worker } from '@temporalio/worker';
 import type { Issuer } from '../../db/issuers';
 import type {
   DisputeThread,
@@ -232,6 +233,15 @@ describe('a dispute from opening to the credit note that closes it', () => {
       `/issuers/${p.issuer.id}/invoices/${p.invoice.id}/disputes/${opened.id}`,
     );
     expect(toRecipient[2].text).toContain(creditNote.number);
+
+    // Both lifecycles replay from their histories (workers restart, caches evict): the dispute code is deterministic.
+    for (const workflowId of [p.invoice.workflowId, creditNote.workflowId]) {
+      const history = await hub.temporal.workflow.getHandle(workflowId).fetchHistory();
+      await Worker.runReplayHistory(
+        { workflowBundle: { codePath: process.env.HUB_TEST_WORKFLOW_BUNDLE as string } },
+        history,
+      );
+    }
     expect(toRecipient[2].text).toContain(
       `http://portal.test/invoices/${p.invoice.id}/disputes/${opened.id}`,
     );
@@ -574,6 +584,11 @@ describe('reminders, credit notes without a dispute, and the record', () => {
     );
     const state = await stateOf(hub, p.invoice.workflowId);
     expect(state.timeline.filter((e) => e.type === 'dispute reminder sent')).toHaveLength(3);
+    const history = await hub.temporal.workflow.getHandle(p.invoice.workflowId).fetchHistory();
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: process.env.HUB_TEST_WORKFLOW_BUNDLE as string } },
+      history,
+    );
   });
 
   it('sends no reminder once the issuer has answered in time', async () => {
