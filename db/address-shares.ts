@@ -86,3 +86,12 @@ export async function removeAddressShare(
   );
   return (rowCount ?? 0) > 0;
 }
+
+/** How many shares (removed ones too) this person made lately: each one e-mails someone. */
+export async function recentSharesBy(db: Db, userId: string, withinHours: number): Promise<number> {
+  const { rows } = await db.query<{ n: string }>(
+    `select count(*) as n from address_shares where shared_by = $1 and shared_at > now() - make_interval(hours => $2)`,
+    [userId, withinHours],
+  );
+  return Number(rows[0].n);
+}

@@ -1,6 +1,7 @@
 import {
   listAddressShares,
   listSharesWithUser,
+  recentSharesBy,
   removeAddressShare,
   shareAddress,
   type AddressShare,
@@ -19,6 +20,8 @@ import { EMAIL_PATTERN } from './issuer-users';
  * it on.
  */
 const MAX_COLLEAGUES = 50;
+/** Each share e-mails someone: removing and adding again must not turn the hub into a mail cannon. */
+const SHARES_PER_DAY = 20;
 
 const ownAddress = (principal: Principal) => principal.email.toLowerCase();
 
@@ -60,6 +63,14 @@ export async function addColleague(
       409,
       'TOO_MANY_COLLEAGUES',
       `an address can be shared with at most ${MAX_COLLEAGUES} people`,
+    );
+  }
+  const already = existing.some((s) => s.email.toLowerCase() === wanted.toLowerCase());
+  if (!already && (await recentSharesBy(deps.db, principal.userId, 24)) >= SHARES_PER_DAY) {
+    throw new HttpError(
+      409,
+      'TOO_MANY_COLLEAGUES',
+      `at most ${SHARES_PER_DAY} colleagues can be added in a day; try again tomorrow`,
     );
   }
   const colleague = await ensureUser(deps.db, wanted);

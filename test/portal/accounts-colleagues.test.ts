@@ -123,6 +123,20 @@ describe('sharing a recipient address with a colleague', () => {
     expect((await colleague.visitor.call('GET', `${API}/invoices/${owner.invoice.id}`)).status).toBe(200);
   });
 
+  it('adds at most 20 colleagues a day, removed ones counted, so the hub cannot be made to mail strangers', async () => {
+    const owner = await registeredRecipient(hub, 'cannon');
+    for (let i = 0; i < 20; i++) {
+      const added = (
+        await owner.visitor.call('POST', `${API}/me/colleagues`, { email: uniqueEmail('target') })
+      ).body as ColleagueAdded;
+      await owner.visitor.call('DELETE', `${API}/me/colleagues/${added.colleague.userId}`);
+    }
+    const refused = await owner.visitor.call('POST', `${API}/me/colleagues`, {
+      email: uniqueEmail('target'),
+    });
+    expect([refused.status, errorCode(refused.body)]).toEqual([409, 'TOO_MANY_COLLEAGUES']);
+  });
+
   it('refuses sharing with oneself, a non-address, and without a session', async () => {
     const owner = await registeredRecipient(hub, 'selfshare');
     const self = await owner.visitor.call('POST', `${API}/me/colleagues`, {
