@@ -123,6 +123,8 @@ export interface InvoiceDetail {
   links: {
     /** Download of the original signed XML. */
     original: string;
+    /** The same invoice as a PDF rendered by the hub. */
+    pdf: string;
     /** The invoice's lifecycle in the Temporal Web UI, for operators; null when not configured. */
     workflow: string | null;
   };

@@ -14,11 +14,7 @@ import { createArchiveRoutes } from './archive-routes';
 import { createDisputeRoutes } from './disputes';
 import { checkOrigin } from './authorization';
 import { PORTAL_API_BASE, type InvoiceDetail, type SessionInfo } from './contract';
-import {
-  findRecipientInvoice,
-  recipientOriginal,
-  recordInvoiceView,
-} from './recipient-invoices';
+import { findRecipientInvoice, recipientOriginal, recordInvoiceView } from './recipient-invoices';
 import { endSession, requirePrincipal } from './sessions';
 import { recipientTimeline } from './timeline';
 
@@ -102,6 +98,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
       timeline: recipientTimeline(await listInvoiceEvents(db, invoice.id)),
       links: {
         original: `${PORTAL_API_BASE}/invoices/${invoice.id}/original`,
+        pdf: `${PORTAL_API_BASE}/invoices/${invoice.id}/pdf`,
         workflow: workflowUiUrl(config, invoice.workflowId),
       },
     };

@@ -1,35 +1,65 @@
-import { ChangeDetectionStrategy, Component, OnInit, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, OnInit, computed, inject } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import type { InvoiceListItem } from '../../../../gateway/portal/contract';
-import { PortalApi } from '../api/portal-api';
+import type { RecipientInvoicePage } from '../../../../gateway/portal/search-contract';
 import { problemText } from '../api/problem-text';
 import { DocumentTextDirective, Language, TranslatePipe } from '../i18n';
+import { ArchiveApi } from '../search/archive-api';
+import { ArchivePager } from '../search/archive-pager';
+import { InvoiceSearchFormComponent } from '../search/invoice-search-form.component';
+import { ariaSort, searchQuery, type SearchCriteria, type SortField } from '../search/search-criteria';
 import { FORMAT_PIPES } from '../shared/format.pipes';
 import { StatusBadgeComponent } from './status-badge.component';
 
-/** The logged-in recipient's own invoices, newest first (the API orders them). */
+/**
+ * The invoices the logged-in person received (their own address and any shared with them), across the years:
+ * search, sort and pages, newest first until asked otherwise.
+ */
 @Component({
   selector: 'hub-invoice-list',
-  imports: [RouterLink, StatusBadgeComponent, TranslatePipe, DocumentTextDirective, ...FORMAT_PIPES],
+  imports: [
+    RouterLink,
+    StatusBadgeComponent,
+    InvoiceSearchFormComponent,
+    TranslatePipe,
+    DocumentTextDirective,
+    ...FORMAT_PIPES,
+  ],
   templateUrl: './invoice-list.component.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class InvoiceListComponent implements OnInit {
-  private readonly api = inject(PortalApi);
+  private readonly api = inject(ArchiveApi);
   private readonly language = inject(Language);
 
-  readonly invoices = signal<InvoiceListItem[] | null>(null);
-  private readonly failure = signal<unknown>(null);
+  readonly pager = new ArchivePager<RecipientInvoicePage>((criteria, sort, cursor) =>
+    this.api.receivedInvoices(searchQuery('recipient', criteria, sort, cursor)),
+  );
+  readonly page = this.pager.page;
+  readonly sort = this.pager.sort;
+  readonly hasPrevious = this.pager.hasPrevious;
+  readonly ariaSort = ariaSort;
   readonly problem = computed(() => {
-    const failure = this.failure();
+    const failure = this.pager.failure();
     return failure === null ? null : problemText(failure, this.language.translator(), 'invoices.loadFailed');
   });
 
-  async ngOnInit(): Promise<void> {
-    try {
-      this.invoices.set(await this.api.invoices());
-    } catch (failure) {
-      this.failure.set(failure);
-    }
+  ngOnInit(): Promise<void> {
+    return this.pager.firstPage();
+  }
+
+  onSearch(criteria: SearchCriteria): Promise<void> {
+    return this.pager.search(criteria);
+  }
+
+  sortBy(field: SortField): Promise<void> {
+    return this.pager.sortBy(field);
+  }
+
+  nextPage(): Promise<void> {
+    return this.pager.nextPage();
+  }
+
+  previousPage(): Promise<void> {
+    return this.pager.previousPage();
   }
 }

@@ -106,6 +106,7 @@ export const bg = {
     number: '№ {{number}}',
     firstOpened: 'Отворена за първи път на {{at}}',
     download: 'Изтегляне на оригиналния XML',
+    downloadPdf: 'Изтегляне като PDF',
     facts: {
       issueDate: 'Дата на издаване',
       taxPointDate: 'Дата на данъчното събитие',

@@ -103,6 +103,7 @@ export const en = {
     number: 'No {{number}}',
     firstOpened: 'First opened {{at}}',
     download: 'Download original XML',
+    downloadPdf: 'Download PDF',
     facts: {
       issueDate: 'Date of issue',
       taxPointDate: 'Date of the tax event',
