@@ -1,5 +1,6 @@
 import { Routes } from '@angular/router';
 import { authGuard } from './auth/auth.guard';
+import { DISPUTE_ROUTES } from './disputes/dispute.routes';
 import { InviteComponent } from './auth/invite.component';
 import { LoginComponent } from './auth/login.component';
 import { pageTitle } from './i18n';
@@ -71,6 +72,8 @@ export const routes: Routes = [
     canActivate: [authGuard],
     title: pageTitle('accounts.titles.issuerUsers'),
   },
+  // Disputes: the form, the thread for both sides, an issuer's list (disputes/dispute.routes.ts).
+  ...DISPUTE_ROUTES,
   { path: '', pathMatch: 'full', redirectTo: 'invoices' },
   { path: '**', redirectTo: 'invoices' },
 ];

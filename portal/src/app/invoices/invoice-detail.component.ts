@@ -15,6 +15,7 @@ import type { InvoiceDetail, ViewReceipt } from '../../../../gateway/portal/cont
 import { PortalApi, PortalApiError } from '../api/portal-api';
 import { problemText } from '../api/problem-text';
 import { DocumentTextDirective, Language, TranslatePipe } from '../i18n';
+import { InvoiceDisputesComponent } from '../disputes/invoice-disputes.component';
 import { FORMAT_PIPES } from '../shared/format.pipes';
 import { channelText, timelineEntryView } from './invoice-texts';
 import { toInvoiceView } from './invoice-view';
@@ -26,7 +27,14 @@ import { StatusBadgeComponent } from './status-badge.component';
  */
 @Component({
   selector: 'hub-invoice-detail',
-  imports: [RouterLink, StatusBadgeComponent, TranslatePipe, DocumentTextDirective, ...FORMAT_PIPES],
+  imports: [
+    RouterLink,
+    StatusBadgeComponent,
+    TranslatePipe,
+    DocumentTextDirective,
+    InvoiceDisputesComponent,
+    ...FORMAT_PIPES,
+  ],
   templateUrl: './invoice-detail.component.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

@@ -1,5 +1,6 @@
 import type { Dictionary } from '../keys';
 import { archiveBg } from '../../search/archive.bg';
+import { disputesBg } from '../../disputes/disputes.bg';
 
 /**
  * Bulgarian texts, the portal's default. Accounting words follow the VAT Act and Bulgarian invoices: Доставчик,
@@ -8,6 +9,8 @@ import { archiveBg } from '../../search/archive.bg';
 export const bg = {
   // The searchable archive (search/, issuer/): its own file, one key here.
   archive: archiveBg,
+  // Disputes (disputes/): their own file, one key here.
+  disputes: disputesBg,
   app: {
     brand: 'Хъб за е-фактури',
     skipToContent: 'Към основното съдържание',

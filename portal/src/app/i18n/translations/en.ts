@@ -3,10 +3,13 @@
  * refuses bg.ts until it has every key, with the same {{placeholders}}). Keys name what a text is for, by feature.
  */
 import { archiveEn } from '../../search/archive.en';
+import { disputesEn } from '../../disputes/disputes.en';
 
 export const en = {
   // The searchable archive (search/, issuer/): its own file, one key here.
   archive: archiveEn,
+  // Disputes (disputes/): their own file, one key here.
+  disputes: disputesEn,
   app: {
     brand: 'e-invoice hub',
     skipToContent: 'Skip to main content',
