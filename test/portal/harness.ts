@@ -219,13 +219,19 @@ export class PortalVisitor {
   }
 
   /** Sends raw bytes (an upload) with the session cookie. */
-  async sendBytes(pathName: string, bytes: Uint8Array, contentType: string): Promise<PortalResponse> {
+  async sendBytes(
+    pathName: string,
+    bytes: Uint8Array,
+    contentType: string,
+    headers: Record<string, string> = {},
+  ): Promise<PortalResponse> {
     const response = await fetch(this.baseUrl + pathName, {
       method: 'POST',
       headers: {
         'user-agent': this.userAgent,
         'content-type': contentType,
         ...(this.cookie ? { cookie: this.cookie } : {}),
+        ...headers,
       },
       body: Buffer.from(bytes),
     });
