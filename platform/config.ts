@@ -169,11 +169,12 @@ function oneOf<T extends string>(
 }
 
 /** A duration in Temporal's notation ("3d", "12h", "2s"), checked here so a typo fails at start, not in a workflow. */
+const DURATION = /^\d+(\.\d+)?\s*(ms|s|sec|m|min|h|hr|d|days?|w|weeks?|seconds?|minutes?|hours?)?$/i;
+
 function duration(raw: string | undefined, fallback: string, name: string): string {
   const value = raw?.trim() || fallback;
-  if (!/^\d+(\.\d+)?\s*(ms|s|sec|m|min|h|hr|d|day|days|w|week|weeks|seconds?|minutes?|hours?)?$/i.test(value)) {
+  if (!DURATION.test(value))
     throw new Error(`${name} must be a duration such as 3d, 12h or 30s, got "${raw}"`);
-  }
   return value;
 }
 

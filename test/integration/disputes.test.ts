@@ -453,6 +453,27 @@ describe('every refusal is answered, and none enters the workflow history', () =
     expect(names).toEqual(['openDispute', 'resolveDispute', 'recordCreditNote']);
   });
 
+  it('two decisions sent at once: one is recorded, the other refused, and the lifecycle goes on', async () => {
+    const p = await parties();
+    const opened = await openDispute(p);
+    const decide = (outcome: string) =>
+      p.clerk.call('POST', `${p.issuerBase}/${opened.id}/decision`, { outcome, note: `Decided: ${outcome}` });
+    const answers = await Promise.all([decide('upheld'), decide('rejected'), decide('upheld')]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409, 409]);
+    expect(answers.filter((a) => a.status === 409).map((a) => code(a.body))).toEqual([
+      'DISPUTE_NOT_OPEN',
+      'DISPUTE_NOT_OPEN',
+    ]);
+    const thread = (await p.recipient.call('GET', `${p.recipientBase}/${opened.id}`)).body as DisputeThread;
+    expect(thread.entries.map((e) => e.kind).filter((k) => k === 'upheld' || k === 'rejected')).toHaveLength(
+      1,
+    );
+    // The lifecycle still takes work: a message after the decision is recorded.
+    const after = await p.clerk.call('POST', `${p.issuerBase}/${opened.id}/messages`, { text: 'Noted.' });
+    expect([200, 201, 409]).toContain(after.status);
+    expect((await stateOf(hub, p.invoice.workflowId)).disputes[0].entries).toBe(after.status === 201 ? 3 : 2);
+  });
+
   it('refuses attachments by what they contain, whatever their name or declared type', async () => {
     const p = await parties();
     const send = (bytes: Uint8Array, name: string, type: string) =>

@@ -155,7 +155,7 @@ export function registerDisputeHandlers(stage: LifecycleStage): DisputeHandlers 
     async (request) => {
       if (!patched(THREADED_DISPUTES)) return legacy.open(state, stage, request as unknown as LegacyOpening);
       return serially(async () => {
-        validateOpening(request);
+        recheck(() => validateOpening(request));
         const dispute: ThreadedDispute = {
           id: request.disputeId,
           status: 'open',
@@ -203,7 +203,7 @@ export function registerDisputeHandlers(stage: LifecycleStage): DisputeHandlers 
       if (!patched(THREADED_DISPUTES))
         return legacy.respond(state, stage, response as unknown as LegacyResponse);
       return serially(async () => {
-        const dispute = validateResponse(response);
+        const dispute = recheck(() => validateResponse(response));
         await append(dispute, {
           id: response.entryId,
           kind: 'message',
@@ -231,7 +231,7 @@ export function registerDisputeHandlers(stage: LifecycleStage): DisputeHandlers 
       if (!patched(THREADED_DISPUTES))
         return legacy.resolve(state, stage, decision as unknown as LegacyDecision);
       return serially(async () => {
-        const dispute = validateDecision(decision);
+        const dispute = recheck(() => validateDecision(decision));
         const at = await append(dispute, {
           id: decision.entryId,
           kind: decision.outcome,
@@ -267,7 +267,7 @@ export function registerDisputeHandlers(stage: LifecycleStage): DisputeHandlers 
     reopenDisputeUpdate,
     async (reopening) =>
       serially(async () => {
-        const dispute = validateReopening(reopening);
+        const dispute = recheck(() => validateReopening(reopening));
         await append(dispute, {
           id: reopening.entryId,
           kind: 'reopened',
@@ -465,6 +465,22 @@ function factsOf(dispute: ThreadedDispute): DisputeFacts {
 
 function refused(refusal: { code: string; reason: string }): ApplicationFailure {
   return ApplicationFailure.create({ type: refusal.code, message: refusal.reason, nonRetryable: true });
+}
+
+/**
+ * The rules again when the update runs (another may have changed the dispute since it was accepted). A refusal
+ * then fails the update; it must be an ApplicationFailure, since any other error would fail the workflow task.
+ */
+function recheck<T>(rules: () => T): T {
+  try {
+    return rules();
+  } catch (failure) {
+    if (failure instanceof ApplicationFailure) throw failure;
+    throw refused({
+      code: 'INVOICE_NOT_OPEN',
+      reason: failure instanceof Error ? failure.message : String(failure),
+    });
+  }
 }
 
 function refuseIf(refusal: DisputeRefusal | undefined): void {
