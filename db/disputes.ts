@@ -310,6 +310,16 @@ export interface StagedUpload extends DisputeAttachmentInfo {
 }
 
 const STAGED_FOR_HOURS = 24;
+/** Waiting uploads one owner may have per invoice: four full messages' worth, so nobody fills the disk. */
+export const MAX_STAGED_UPLOADS = 20;
+
+/** The owner already has MAX_STAGED_UPLOADS files waiting for this invoice. */
+export class TooManyUploadsError extends Error {
+  constructor() {
+    super(`at most ${MAX_STAGED_UPLOADS} files may wait to be sent; send or drop some first`);
+    this.name = 'TooManyUploadsError';
+  }
+}
 
 /** Stages a checked file; uploads nobody attached within a day are swept on the way. */
 export async function stageUpload(
@@ -320,6 +330,17 @@ export async function stageUpload(
   await db.query('delete from dispute_uploads where uploaded_at < now() - make_interval(hours => $1)', [
     STAGED_FOR_HOURS,
   ]);
+  const waiting = await db.query<{ n: number }>(
+    `select count(*)::int as n from dispute_uploads
+      where invoice_id = $1 and author_side = $2 and (uploaded_by = $3 or uploaded_by_issuer = $4)`,
+    [
+      owner.invoiceId,
+      owner.side,
+      'userId' in owner ? owner.userId : null,
+      'issuerId' in owner ? owner.issuerId : null,
+    ],
+  );
+  if (waiting.rows[0].n >= MAX_STAGED_UPLOADS) throw new TooManyUploadsError();
   const { rows } = await db.query<{ uploaded_at: Date }>(
     `insert into dispute_uploads
        (id, invoice_id, author_side, uploaded_by, uploaded_by_issuer, file_name, content_type, size, sha256, content)

@@ -13,6 +13,7 @@ import {
   getDisputeThread,
   listInvoiceDisputes,
   stageUpload,
+  TooManyUploadsError,
   type DisputeSummaryRecord,
   type UploadOwner,
 } from '../db/disputes';
@@ -187,6 +188,10 @@ export function createDisputeActions({ db, temporal }: { db: Db; temporal: Clien
         contentType: sniffed.contentType,
         sha256: crypto.createHash('sha256').update(bytes).digest('hex'),
         content: bytes,
+      }).catch((failure: unknown) => {
+        if (failure instanceof TooManyUploadsError)
+          throw new HttpError(429, 'TOO_MANY_UPLOADS', failure.message);
+        throw failure;
       });
       return {
         id: staged.id,

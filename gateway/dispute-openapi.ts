@@ -226,6 +226,7 @@ function invoiceDisputePaths(
           '413': errorResponse,
           '415': errorResponse,
           '422': errorResponse,
+          '429': errorResponse,
         },
       },
     },

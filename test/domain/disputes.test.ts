@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { loadConfig } from '../../platform/config';
 import {
   actionRefusal,
   attachmentFileName,
@@ -218,6 +219,17 @@ describe('the dispute state machine', () => {
     expect(decisionRefusal('rejected', 'Signed delivery note attached')).toBeUndefined();
     expect(decisionRefusal('upheld', undefined)).toBeUndefined();
     expect(decisionRefusal('maybe', undefined)).toMatchObject({ code: 'UNKNOWN_OUTCOME' });
+  });
+});
+
+describe('DISPUTE_REMINDER_DELAY', () => {
+  it('defaults to three days, takes Temporal durations, and refuses anything else at start', () => {
+    expect(loadConfig({}).disputeReminderDelay).toBe('3d');
+    expect(loadConfig({ DISPUTE_REMINDER_DELAY: '2s' }).disputeReminderDelay).toBe('2s');
+    expect(loadConfig({ DISPUTE_REMINDER_DELAY: '36 hours' }).disputeReminderDelay).toBe('36 hours');
+    expect(() => loadConfig({ DISPUTE_REMINDER_DELAY: 'soon' })).toThrow(
+      /DISPUTE_REMINDER_DELAY must be a duration/,
+    );
   });
 });
 

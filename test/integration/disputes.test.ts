@@ -500,6 +500,10 @@ describe('every refusal is answered, and none enters the workflow history', () =
     const renamed = await send(PDF, 'Стокова разписка.jpg', 'image/jpeg');
     expect(renamed.status).toBe(201);
     expect(renamed.body).toMatchObject({ fileName: 'Стокова разписка.pdf', contentType: 'application/pdf' });
+    // Files wait for their message, but not without limit: 20 per person and invoice (the renamed PDF is one).
+    for (let n = 1; n < 20; n++) expect((await send(PNG, `page-${n}.png`, 'image/png')).status).toBe(201);
+    const tooMany = await send(PNG, 'page-21.png', 'image/png');
+    expect([tooMany.status, code(tooMany.body)]).toEqual([429, 'TOO_MANY_UPLOADS']);
     const declared = await send(PNG, 'x.png', 'text/html');
     expect(declared.status).toBe(415); // the API document lists the types an upload may be sent as
   });

@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, input, signal } f
 import { MAX_ATTACHMENTS_PER_ENTRY, sniffAttachment } from '../../../../domain/disputes/attachments';
 import { Language, TranslatePipe } from '../i18n';
 import { DisputesApi, type DisputeScope } from './disputes-api';
-import { fileSize, refusalText, uploadRefusal } from './dispute-words';
+import { disputeProblem, fileSize, refusalText, uploadRefusal } from './dispute-words';
 
 interface PickedFile {
   key: number;
@@ -127,7 +127,7 @@ export class AttachmentPickerComponent {
             ? refusalText(file.name, refusal, translator)
             : translator.t('disputes.attachments.failed', {
                 name: file.name,
-                reason: failure instanceof Error ? failure.message : '',
+                reason: disputeProblem(failure, translator),
               }),
         );
       }

@@ -76,6 +76,7 @@ const ERROR_KEYS: Record<string, PlainTranslationKey> = {
   TOO_MANY_ATTACHMENTS: 'disputes.errors.TOO_MANY_ATTACHMENTS',
   UNKNOWN_CATEGORY: 'disputes.errors.UNKNOWN_CATEGORY',
   UPLOAD_NOT_FOUND: 'disputes.errors.UPLOAD_NOT_FOUND',
+  TOO_MANY_UPLOADS: 'disputes.errors.TOO_MANY_UPLOADS',
   ATTACHMENT_REFUSED: 'disputes.errors.ATTACHMENT_REFUSED',
   ATTACHMENT_TOO_LARGE: 'disputes.errors.ATTACHMENT_TOO_LARGE',
   DISPUTE_NOT_FOUND: 'disputes.errors.DISPUTE_NOT_FOUND',

@@ -185,6 +185,7 @@ export const disputesEn = {
     TEXT_TOO_LONG: 'The message is too long.',
     TOO_MANY_ATTACHMENTS: 'Too many files for one message.',
     UNKNOWN_CATEGORY: 'Choose the reason for the dispute.',
+    TOO_MANY_UPLOADS: 'Too many files are waiting to be sent: send your message, or remove some files.',
     UPLOAD_NOT_FOUND: 'A file is no longer waiting to be sent (files wait for a day): attach it again.',
     ATTACHMENT_REFUSED: 'The file is not a PDF, PNG or JPEG file.',
     ATTACHMENT_TOO_LARGE: 'The file is larger than 5 MiB.',
