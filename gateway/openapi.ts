@@ -93,13 +93,6 @@ const portalPaths = {
       responses: { '200': ok('The session, in the new language'), '400': error, '401': error },
     },
   },
-  '/portal/invoices': {
-    get: {
-      operationId: 'listOwnInvoices',
-      security: portalSecurity,
-      responses: { '200': ok('Your invoices'), '401': error },
-    },
-  },
   '/portal/invoices/{id}': {
     get: {
       operationId: 'getOwnInvoice',
