@@ -42,7 +42,8 @@ function recipientDetail({ type, detail }: StoredEvent): string | null {
       return amount ? `${amount} ${text(detail.currency) ?? ''}`.trim() : null;
     }
     case 'dispute opened':
-      return text(detail.reason) ?? null;
+      // The reason category's code (the portal words it); disputes opened before categories carry free text.
+      return text(detail.category) ?? text(detail.reason) ?? null;
     case 'dispute resolved': {
       const outcome = text(detail.outcome);
       const creditNote = text(detail.creditNoteNumber);

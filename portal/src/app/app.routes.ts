@@ -4,14 +4,11 @@ import { DISPUTE_ROUTES } from './disputes/dispute.routes';
 import { InviteComponent } from './auth/invite.component';
 import { LoginComponent } from './auth/login.component';
 import { pageTitle } from './i18n';
-import { InvoiceDetailComponent } from './invoices/invoice-detail.component';
 import { InvoiceListComponent } from './invoices/invoice-list.component';
-import { IssuerDeliveriesComponent } from './issuer/issuer-deliveries.component';
-import { IssuerInvoiceComponent } from './issuer/issuer-invoice.component';
-import { IssuerInvoicesComponent } from './issuer/issuer-invoices.component';
 
 /**
- * The e-mail links point at /invite/:token?invoice=<id> and /invoices/:id (PUBLIC_URL as origin).
+ * The e-mail links point at /invite/:token?invoice=<id> and /invoices/:id (PUBLIC_URL as origin). The first pages
+ * a person sees (log in, invitation, received invoices) are in the initial bundle; the others load when opened.
  * Titles are translation keys; the title strategy writes them in the language on screen.
  */
 export const routes: Routes = [
@@ -25,26 +22,27 @@ export const routes: Routes = [
   },
   {
     path: 'invoices/:id',
-    component: InvoiceDetailComponent,
+    loadComponent: () => import('./invoices/invoice-detail.component').then((m) => m.InvoiceDetailComponent),
     canActivate: [authGuard],
     title: pageTitle('titles.invoice'),
   },
   // The issuer side of the archive (any member of the issuer; the API answers 404 to anyone else).
   {
     path: 'issuers/:issuerId/invoices',
-    component: IssuerInvoicesComponent,
+    loadComponent: () => import('./issuer/issuer-invoices.component').then((m) => m.IssuerInvoicesComponent),
     canActivate: [authGuard],
     title: pageTitle('titles.sentInvoices'),
   },
   {
     path: 'issuers/:issuerId/invoices/:id',
-    component: IssuerInvoiceComponent,
+    loadComponent: () => import('./issuer/issuer-invoice.component').then((m) => m.IssuerInvoiceComponent),
     canActivate: [authGuard],
     title: pageTitle('titles.invoice'),
   },
   {
     path: 'issuers/:issuerId/deliveries',
-    component: IssuerDeliveriesComponent,
+    loadComponent: () =>
+      import('./issuer/issuer-deliveries.component').then((m) => m.IssuerDeliveriesComponent),
     canActivate: [authGuard],
     title: pageTitle('titles.refusedDeliveries'),
   },

@@ -4,6 +4,7 @@
  * yet still shows, humanized, so a newer hub never breaks an older portal.
  */
 import type { TimelineEntry } from '../../../../gateway/portal/contract';
+import { CATEGORY_KEYS } from '../disputes/dispute-words';
 import type { PlainTranslationKey, Translator } from '../i18n';
 import { formatCalendarDate, formatMoney, humanize } from '../shared/format';
 
@@ -21,8 +22,8 @@ const STATUSES: Record<string, PlainTranslationKey> = {
   rejected: 'statuses.rejected',
 };
 
-/** The timeline's event types, as the lifecycle workflow writes them. */
-const EVENTS: Record<string, PlainTranslationKey> = {
+/** The timeline's event types, as the lifecycle workflow writes them (both sides' pages word them alike). */
+export const EVENTS: Readonly<Record<string, PlainTranslationKey>> = {
   received: 'timeline.received',
   rejected: 'timeline.rejected',
   verified: 'timeline.verified',
@@ -34,6 +35,11 @@ const EVENTS: Record<string, PlainTranslationKey> = {
   'dispute opened': 'timeline.disputeOpened',
   'dispute message': 'timeline.disputeMessage',
   'dispute resolved': 'timeline.disputeResolved',
+  'dispute reopened': 'timeline.disputeReopened',
+  'dispute closed': 'timeline.disputeClosed',
+  'dispute reminder sent': 'timeline.disputeReminderSent',
+  'credit note received': 'timeline.creditNoteReceived',
+  'corrects invoice': 'timeline.correctsInvoice',
   'payment recorded': 'timeline.paymentRecorded',
   'paid in full': 'timeline.paidInFull',
   cancelled: 'timeline.cancelled',
@@ -111,6 +117,10 @@ function timelineDetail(entry: TimelineEntry, detail: string, translator: Transl
     case 'payment recorded':
       match = /^([+-]?\d+(?:\.\d+)?) ([A-Z]{3})$/.exec(detail);
       return match ? formatMoney(match[1], match[2], language) : detail;
+    case 'dispute opened': {
+      const category = CATEGORY_KEYS[detail as keyof typeof CATEGORY_KEYS];
+      return category ? t(category) : detail;
+    }
     case 'dispute resolved': {
       match = /^Dispute (upheld|rejected)(?:; credit note (.+))?$/.exec(detail);
       if (!match) break;

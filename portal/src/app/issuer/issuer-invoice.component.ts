@@ -1,30 +1,14 @@
 import { ChangeDetectionStrategy, Component, OnInit, computed, inject, input, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
+import { InvoiceDisputesComponent } from '../disputes/invoice-disputes.component';
 import type { IssuerInvoiceDetail, IssuerTimelineEntry } from '../../../../gateway/portal/search-contract';
 import { problemText } from '../api/problem-text';
 import { DocumentTextDirective, Language, TranslatePipe, type PlainTranslationKey } from '../i18n';
+import { EVENTS } from '../invoices/invoice-texts';
 import { StatusBadgeComponent } from '../invoices/status-badge.component';
 import { ArchiveApi } from '../search/archive-api';
 import { channelKey } from '../search/search-criteria';
 import { FORMAT_PIPES } from '../shared/format.pipes';
-
-/** Timeline event types (the lifecycle's words) and their text keys. */
-const EVENT_KEYS: Record<string, PlainTranslationKey> = {
-  received: 'timeline.received',
-  rejected: 'timeline.rejected',
-  verified: 'timeline.verified',
-  archived: 'timeline.archived',
-  'recipient notified': 'timeline.recipientNotified',
-  'awaiting view': 'timeline.awaitingView',
-  'viewed by recipient': 'timeline.viewedByRecipient',
-  'reminder sent': 'timeline.reminderSent',
-  'dispute opened': 'timeline.disputeOpened',
-  'dispute message': 'timeline.disputeMessage',
-  'dispute resolved': 'timeline.disputeResolved',
-  'payment recorded': 'timeline.paymentRecorded',
-  'paid in full': 'timeline.paidInFull',
-  cancelled: 'timeline.cancelled',
-};
 
 /** ETSI indications in words. */
 const INDICATION_KEYS: Record<string, PlainTranslationKey> = {
@@ -43,7 +27,14 @@ function facts(entry: IssuerTimelineEntry): string[] {
 /** The issuer's page of one sent invoice (/issuers/:issuerId/invoices/:id). */
 @Component({
   selector: 'hub-issuer-invoice',
-  imports: [RouterLink, StatusBadgeComponent, TranslatePipe, DocumentTextDirective, ...FORMAT_PIPES],
+  imports: [
+    RouterLink,
+    StatusBadgeComponent,
+    InvoiceDisputesComponent,
+    TranslatePipe,
+    DocumentTextDirective,
+    ...FORMAT_PIPES,
+  ],
   templateUrl: './issuer-invoice.component.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -64,7 +55,7 @@ export class IssuerInvoiceComponent implements OnInit {
     return link ? `${link}?lang=${this.language.current()}` : null;
   });
   readonly channelKey = channelKey;
-  readonly eventKeys = EVENT_KEYS;
+  readonly eventKeys = EVENTS;
   readonly indicationKeys = INDICATION_KEYS;
   readonly facts = facts;
   /** A finding's message in the language on screen (the rules write both). */

@@ -5,7 +5,8 @@ import { TranslatePipe } from '../i18n';
 
 /**
  * The signed-in person's navigation: the invoices they received (their own address and those shared with them),
- * for each issuer they work for its sent invoices (and, for its administrators, its users), and their account.
+ * for each issuer they work for its sent invoices, disputes and refused deliveries (and, for its administrators, its
+ * users), and their account.
  * A person who is both recipient and issuer user sees both sides here.
  */
 @Component({
@@ -32,6 +33,20 @@ import { TranslatePipe } from '../i18n';
               }
             </a>
           </li>
+          @for (link of issuerLinks; track link.path) {
+            <li>
+              <a
+                [routerLink]="['/issuers', issuer.issuerId, link.path]"
+                routerLinkActive="active"
+                ariaCurrentWhenActive="page"
+              >
+                {{ link.label | t }}
+                @if (several()) {
+                  <span class="issuer-name">{{ issuer.name }}</span>
+                }
+              </a>
+            </li>
+          }
           @if (issuer.role === 'admin') {
             <li>
               <a
@@ -102,4 +117,9 @@ export class MainNavComponent {
   readonly issuers = this.session.issuers;
   /** With more than one issuer, each link names its issuer. */
   readonly several = computed(() => this.issuers().length > 1);
+  /** What every member of an issuer works with besides its sent invoices. */
+  readonly issuerLinks = [
+    { path: 'disputes', label: 'accounts.nav.disputes' },
+    { path: 'deliveries', label: 'accounts.nav.deliveries' },
+  ] as const;
 }
