@@ -716,4 +716,16 @@ describe('reminders, credit notes without a dispute, and the record', () => {
     expect(thread.entries.map((e) => e.kind)).toEqual(['opened', 'closed']);
     expect(thread.entries[1].text).toBe('The invoice was cancelled: issued in error');
   });
+
+  it('an operator cancelling the workflow under a dispute ends it as cancelled, with no failed workflow task', async () => {
+    const p = await parties();
+    await openDispute(p);
+    const handle = hub.temporal.workflow.getHandle(p.invoice.workflowId);
+    await handle.cancel();
+    await expect(handle.result()).rejects.toThrow();
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+    const history = await handle.fetchHistory();
+    const failedTasks = (history.events ?? []).filter((e) => e.workflowTaskFailedEventAttributes);
+    expect(failedTasks).toHaveLength(0);
+  });
 });

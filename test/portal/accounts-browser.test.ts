@@ -192,6 +192,7 @@ describeBrowser('accounts in a browser', () => {
         const token = linkToken((await mailsAbout(email, 'A new password'))[0], 'reset-password');
         await page.goto(`${hub.baseUrl}/reset-password/${token}`);
         await page.getByRole('heading', { name: 'Изберете нова парола' }).waitFor();
+        await page.getByLabel('Нова парола', { exact: true }).waitFor(); // shown once the link has been opened
         expect(await visibleText(page, 'main')).toContain(`Нова парола за ${email}.`);
         await page.getByLabel('Нова парола', { exact: true }).fill(NEW_PASSWORD);
         await page.getByLabel('Новата парола отново').fill(NEW_PASSWORD);

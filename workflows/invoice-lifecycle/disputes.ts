@@ -1,6 +1,7 @@
 import {
   ApplicationFailure,
   condition,
+  isCancellation,
   log,
   patched,
   proxyActivities,
@@ -344,7 +345,7 @@ export function registerDisputeHandlers(stage: LifecycleStage): DisputeHandlers 
   }
 
   // E-mails go out after the update has answered, so a slow or failing mail server never holds a person's request.
-  void (async () => {
+  inBackground('dispute e-mails', async () => {
     for (;;) {
       await condition(() => mailQueue().length > 0);
       const next = mailQueue()[0];
@@ -356,7 +357,7 @@ export function registerDisputeHandlers(stage: LifecycleStage): DisputeHandlers 
       }
       mailQueue().shift();
     }
-  })();
+  });
 
   // An unanswered dispute reminds the issuer, DISPUTE_REMINDER_DELAY after the recipient's oldest unanswered word,
   // up to ISSUER_REMINDERS_PER_TURN times. Lifecycles started before this setting existed have no such timer.
@@ -370,7 +371,7 @@ export function registerDisputeHandlers(stage: LifecycleStage): DisputeHandlers 
           (d) =>
             d.status === 'open' && d.awaitingIssuerSince && d.issuerReminders < ISSUER_REMINDERS_PER_TURN,
         );
-    void (async () => {
+    inBackground('dispute reminders', async () => {
       for (;;) {
         await condition(() => waiting() !== undefined);
         const dispute = waiting() as ThreadedDispute;
@@ -384,7 +385,7 @@ export function registerDisputeHandlers(stage: LifecycleStage): DisputeHandlers 
         await work.remindIssuerOfDispute(input.invoiceId, dispute.id, since, reminder);
         await stage.note('dispute reminder sent', { disputeId: dispute.id, reminder });
       }
-    })().catch((failure: unknown) => log.error('dispute reminders stopped', { failure: String(failure) }));
+    });
   }
 
   return {
@@ -558,3 +559,13 @@ const legacy = {
     return dispute;
   },
 };
+
+/**
+ * Runs a loop beside the lifecycle's main path. When the workflow is cancelled the loop's wait throws; that is the
+ * loop's end, not a failure (an unhandled rejection would fail every workflow task from then on).
+ */
+function inBackground(name: string, loop: () => Promise<void>): void {
+  loop().catch((failure: unknown) => {
+    if (!isCancellation(failure)) log.error(`${name} stopped`, { failure: String(failure) });
+  });
+}
