@@ -12,6 +12,7 @@ import { channelKey, statusKey, type SearchCriteria } from './search-criteria';
   selector: 'hub-invoice-search-form',
   imports: [FormsModule, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
+  styleUrl: './invoice-search-form.css',
   template: `
     <form
       class="card search-form"
@@ -72,7 +73,7 @@ import { channelKey, statusKey, type SearchCriteria } from './search-criteria';
       </div>
       <div class="actions">
         <button type="submit" class="primary">{{ 'archive.search' | t }}</button>
-        <button type="button" (click)="clear()">{{ 'archive.clear' | t }}</button>
+        <button type="button" class="button" (click)="clear()">{{ 'archive.clear' | t }}</button>
       </div>
     </form>
   `,
