@@ -130,6 +130,11 @@ export interface ProviderOrder {
   invoiceId: string;
   amount: string;
   currency: string;
+  /**
+   * The provider's notification already recorded this payment on the invoice: a settlement line naming the order
+   * then confirms it and pays nothing again. Absent or false: the settlement line is what pays the invoice.
+   */
+  recorded?: boolean;
 }
 
 /** A payment already recorded from an earlier statement entry (so a reversal finds what it reverses). */
