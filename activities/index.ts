@@ -6,6 +6,7 @@ import { as2MdnActivities } from './as2-mdn';
 import { channelAnswerActivities } from './channel-answers';
 import { disputeActivities } from './disputes';
 import { notificationActivities } from './notification';
+import { paymentActivities } from './payments';
 import { sftpPickupActivities } from './sftp-pickup';
 import { timelineActivities } from './timeline';
 import { verificationActivities } from './verification';
@@ -29,6 +30,7 @@ export function createActivities(deps: ActivityDeps) {
     ...as2MdnActivities(deps),
     ...sftpPickupActivities(deps),
     ...disputeActivities(deps),
+    ...paymentActivities(deps),
   };
 }
 

@@ -1,6 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { getIssuer } from '../db/issuers';
 import { ensureInvitation, ensureUser } from '../db/users';
+import { bankDetailsChange } from '../db/payments/bank-details';
+import { bankDetailsChangedMail } from '../mail/payment-templates';
 import { newInvoiceMail, rejectionMail, reminderMail, viewReceiptMail } from '../mail/templates';
 import type { ActivityDeps } from './index';
 import { loadInvoice } from './load';
@@ -35,13 +37,30 @@ export function notificationActivities({ db, mailer, config, secret }: ActivityD
     /** E-mails the recipient a link; the first invoice to an address that has not registered carries the invitation. */
     async notifyRecipient(invoiceId: string): Promise<{ recipient: string; invitation: boolean }> {
       const { record, email, invitation, link } = await recipientOf(invoiceId);
+      const newAccount = await bankDetailsChange(db, invoiceId);
       await mailer.send({
         idempotencyKey: `notify:${invoiceId}`,
         kind: invitation ? 'invitation' : 'new-invoice',
         invoiceId,
         to: email,
-        ...newInvoiceMail(record.summary, link, invitation),
+        ...newInvoiceMail(record.summary, link, invitation, newAccount),
       });
+      if (newAccount) {
+        // The issuer hears of it too: if it did not change its account, its invoicing system may be compromised.
+        const { issuer } = await issuerOf(invoiceId);
+        await mailer.send({
+          idempotencyKey: `bank-details:${invoiceId}:issuer`,
+          kind: 'bank-details-changed',
+          invoiceId,
+          to: issuer.email,
+          ...bankDetailsChangedMail({
+            summary: record.summary,
+            iban: newAccount.ibans.join(', '),
+            earlier: newAccount.earlier,
+            link: `${config.publicUrl}/issuers/${issuer.id}/invoices/${invoiceId}`,
+          }),
+        });
+      }
       return { recipient: email, invitation };
     },
 

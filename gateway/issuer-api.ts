@@ -9,6 +9,7 @@ import { acceptInvoice } from '../intake';
 import { workflowUiUrl, type HubConfig } from '../platform/config';
 import { HttpError } from './errors';
 import { createIssuerDisputeRoutes } from './issuer-disputes';
+import { createIssuerPaymentRoutes } from './payments/issuer-payments-api';
 import { encodeCursor, issuerListItem, parseSearchRequest } from './portal/invoice-search';
 
 export interface IssuerApiDeps {
@@ -145,6 +146,8 @@ export function createIssuerApi(deps: IssuerApiDeps): Router {
 
   // Disputes for ERPs that answer them: issuer-disputes.ts.
   router.use(createIssuerDisputeRoutes(deps, authenticate));
+  // Statements and payments: payments/issuer-payments-api.ts.
+  router.use(createIssuerPaymentRoutes(deps, authenticate));
 
   return router;
 }

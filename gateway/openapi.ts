@@ -1,6 +1,8 @@
 import { accountPaths } from './portal/account-openapi';
 import { archivePortalPaths, issuerApiInvoiceSearch } from './portal/search-openapi';
 import { disputeIssuerApiPaths, disputePortalPaths } from './dispute-openapi';
+import { MAX_STATEMENT_BYTES } from './payments/issuer-payments-api';
+import { paymentIssuerApiPaths } from './payments/openapi';
 
 /**
  * The OpenAPI 3 description of the issuer API. The gateway validates requests against this very object,
@@ -200,6 +202,7 @@ export function openApiDocument(maxInvoiceBytes: number) {
       ...archivePortalPaths,
       ...disputeIssuerApiPaths,
       ...disputePortalPaths,
+      ...paymentIssuerApiPaths(error, MAX_STATEMENT_BYTES),
     },
   };
 }

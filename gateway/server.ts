@@ -7,6 +7,7 @@ import { ensurePickupPollers } from '../connectors/sftp/pickup';
 import { startSftpServer, type RunningSftpServer } from '../connectors/sftp/server';
 import { createPool, migrate } from '../db';
 import { resumeDeliveries } from '../intake/deliveries';
+import { resumePayments } from '../intake/payments';
 import type { HubConfig } from '../platform/config';
 import { logger } from '../platform/logger';
 import { connectTemporal } from '../platform/temporal';
@@ -53,6 +54,7 @@ export async function startGateway(
   const recovery = repeat(config.deliveryRecoverySeconds * 1000, async () => {
     await resumeDeliveries(intake, config.deliveryRecoverySeconds);
     await ensurePickupPollers(intake);
+    await resumePayments(intake, config.deliveryRecoverySeconds);
   });
   return {
     async close() {

@@ -112,13 +112,7 @@ export async function startLifecycle(
   config: HubConfig,
   record: InvoiceRecord,
 ): Promise<void> {
-  const input: LifecycleInput = {
-    invoiceId: record.id,
-    issuerId: record.issuerId,
-    number: record.number,
-    timings: { reminderDelays: config.reminderDelays, disputeReminderDelay: config.disputeReminderDelay },
-    delivery: { channel: record.channel, answered: channelAnswersIssuer(record.channel) },
-  };
+  const input = lifecycleInputOf(config, record);
   try {
     await temporal.workflow.start('invoiceLifecycle', {
       workflowId: record.workflowId,
@@ -135,6 +129,20 @@ export async function startLifecycle(
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
+}
+
+/** What an invoice's lifecycle starts with: the invoice, the hub's timings, and how it arrived. */
+export function lifecycleInputOf(
+  config: HubConfig,
+  record: Pick<InvoiceRecord, 'id' | 'issuerId' | 'number' | 'channel'>,
+): LifecycleInput {
+  return {
+    invoiceId: record.id,
+    issuerId: record.issuerId,
+    number: record.number,
+    timings: { reminderDelays: config.reminderDelays, disputeReminderDelay: config.disputeReminderDelay },
+    delivery: { channel: record.channel, answered: channelAnswersIssuer(record.channel) },
+  };
 }
 
 /** Channels with an outbox, where the hub writes its answers (acknowledgement, result, Invoice Responses) as files. */

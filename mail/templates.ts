@@ -36,14 +36,30 @@ const facts = (s: InvoiceSummary) =>
     ...(s.dueDate ? [`Падеж / Due date: ${s.dueDate}`] : []),
   ].join('\n');
 
-export function newInvoiceMail(summary: InvoiceSummary, link: string, invitation: boolean): RenderedMail {
+export function newInvoiceMail(
+  summary: InvoiceSummary,
+  link: string,
+  invitation: boolean,
+  /** The invoice names an account earlier invoices from this issuer did not: the warning comes first. */
+  newAccount?: { ibans: string[]; earlier: string[] },
+): RenderedMail {
+  const warning = newAccount
+    ? [
+        `ВНИМАНИЕ: тази фактура посочва нова банкова сметка (${newAccount.ibans.join(', ')}); досегашните фактури от ` +
+          `${supplierName(summary)} посочваха ${newAccount.earlier.join(', ')}. Потвърдете я с доставчика по познат ви ` +
+          'канал, преди да платите.\n' +
+          `WARNING: this invoice names a new bank account (${newAccount.ibans.join(', ')}); earlier invoices from ` +
+          `${supplierName(summary)} named ${newAccount.earlier.join(', ')}. Confirm it with the supplier by a channel you ` +
+          'know before paying.',
+      ]
+    : [];
   const intro = invitation
     ? 'Получихте електронна фактура. За да я видите, изберете парола за портала (еднократно).\n' +
       'You have received an e-invoice. To view it, choose a password for the portal (once).'
     : 'Получихте нова електронна фактура.\nYou have received a new e-invoice.';
   return render(
     `Фактура № ${summary.number} от ${supplierName(summary)} / Invoice ${summary.number} from ${supplierName(summary)}`,
-    [intro, facts(summary)],
+    [...warning, intro, facts(summary)],
     { label: invitation ? 'Регистрация и преглед / Register and view' : 'Преглед / View invoice', url: link },
   );
 }

@@ -2,3 +2,4 @@
 export { invoiceLifecycle } from './invoice-lifecycle';
 export { sftpPickup } from './sftp-pickup';
 export { deliverAs2Mdn } from './as2-mdn';
+export { statementImport } from './statement-import';

@@ -2,6 +2,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -9,7 +10,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { InvoiceActivities } from '../activities';
-import { fromCents, isAmount, toCents } from '../domain/money';
+import { toCents } from '../domain/money';
+import { isReopenedRun, registerPaymentHandlers } from './invoice-lifecycle/payments';
 import {
   correctDisputedInvoices,
   registerDisputeHandlers,
@@ -17,7 +19,6 @@ import {
 } from './invoice-lifecycle/disputes';
 import {
   cancelInvoiceUpdate,
-  recordPaymentUpdate,
   recordViewSignal,
   statusQuery,
   type ChannelAnswerStage,
@@ -45,6 +46,11 @@ const work = proxyActivities<InvoiceActivities>({
     nonRetryableErrorTypes: ['InvoiceRejected'],
   },
 });
+
+/** Mailing both sides when an invoice is paid in full came after lifecycles that closed without it. */
+const PAID_RECEIPTS = 'paid-receipts';
+/** How long a run started for a reversal waits for it before closing again (the reversal is sent with the start). */
+const REOPENED_RUN_WAIT = '1 minute';
 
 /**
  * One invoice's life: received → verified → archived → notified → awaiting view → viewed,
@@ -103,38 +109,8 @@ export async function invoiceLifecycle(
   };
   const disputes = registerDisputeHandlers(stage);
 
-  setHandler(
-    recordPaymentUpdate,
-    async (payment) => {
-      state.payments.push(payment);
-      state.amountPaid = fromCents(toCents(state.amountPaid) + toCents(payment.amount));
-      state.outstanding = state.summary
-        ? fromCents(toCents(state.summary.total) - toCents(state.amountPaid))
-        : undefined;
-      await note('payment recorded', {
-        paymentId: payment.paymentId,
-        amount: payment.amount,
-        currency: payment.currency,
-      });
-      return state;
-    },
-    {
-      validator: (payment) => {
-        requireOpenForBusiness(state);
-        if (!isAmount(payment.amount) || toCents(payment.amount) <= 0n) {
-          throw new Error(`payment amount must be a positive decimal, got "${payment.amount}"`);
-        }
-        if (state.summary && payment.currency !== state.summary.currency) {
-          throw new Error(
-            `payment currency ${payment.currency} differs from the invoice currency ${state.summary.currency}`,
-          );
-        }
-        if (state.payments.some((p) => p.paymentId === payment.paymentId)) {
-          throw new Error(`payment ${payment.paymentId} is already recorded`);
-        }
-      },
-    },
-  );
+  // Payments: statement lines, provider notifications and manual matches; a reversal may reopen a paid invoice.
+  registerPaymentHandlers(stage);
 
   setHandler(
     cancelInvoiceUpdate,
@@ -189,6 +165,9 @@ export async function invoiceLifecycle(
     if (!isSettled(state)) await advance('awaiting view', 'awaiting view');
   }
 
+  // A run started again for a reversal of a paid invoice: closed again unless the reversal reopens it.
+  if (isReopenedRun(carried) && !(await condition(() => state.status !== 'paid', REOPENED_RUN_WAIT))) return state;
+
   // Reminders until the first view, unless the invoice is settled first.
   while (!state.viewedAt && state.remindersSent < input.timings.reminderDelays.length && !isSettled(state)) {
     const viewedOrSettled = await condition(
@@ -221,6 +200,7 @@ export async function invoiceLifecycle(
   if (state.status !== 'cancelled') {
     await advance('paid', 'paid in full', { amountPaid: state.amountPaid });
     await answerChannel('paid');
+    if (patched(PAID_RECEIPTS)) await work.mailPaymentReceipts(input.invoiceId, state.payments.length);
   }
   // Let the update that settled the invoice answer its caller, and the last dispute e-mails go, before it closes.
   await condition(() => allHandlersFinished() && disputes.idle());

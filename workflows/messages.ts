@@ -112,6 +112,9 @@ export interface Payment {
   currency: string;
   paidAt: string;
   reference?: string;
+  source?: 'statement' | 'provider' | 'manual';
+  reason?: string;
+  reversalOf?: string;
 }
 
 export interface LifecycleState {
@@ -175,10 +178,16 @@ export interface DisputeReopening {
 
 export interface PaymentRecord {
   paymentId: string;
+  /** Positive, or negative for a reversal (then `reversalOf` names the payment it undoes). */
   amount: string;
   currency: string;
   paidAt: string;
   reference?: string;
+  /** Where the money was seen: a statement line, a provider's signed notification, a clerk's manual match. */
+  source?: 'statement' | 'provider' | 'manual';
+  /** Why it was applied to this invoice, in words (the matcher's reason, the provider's order). */
+  reason?: string;
+  reversalOf?: string;
 }
 
 export interface CancellationRequest {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerAs2Commands } from './as2';
 import { registerIssuerCommands } from './issuer';
 import { registerSignCommand } from './sign';
+import { registerStatementCommands } from './statement';
 import { registerStartCommands } from './start';
 import { registerSubmitCommands } from './submit';
 import { registerVerifyCommand } from './verify';
@@ -14,4 +15,5 @@ export function registerCommands(program: Command): void {
   registerVerifyCommand(program);
   registerSignCommand(program);
   registerAs2Commands(program);
+  registerStatementCommands(program);
 }

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import {
   configurePickup,
@@ -8,11 +7,10 @@ import {
   wakePickupPoller,
 } from '../../connectors/sftp/pickup';
 import { disableSftpPickup, getSftpPickup, type SftpPickup } from '../../db/sftp-pickups';
-import { isPortOpen } from '../../embedded/ports';
 import { hubSecret, type HubConfig } from '../../platform/config';
-import { connectTemporal } from '../../platform/temporal';
 import { sftpPickupWorkflowId } from '../../workflows/sftp-pickup';
 import { printJson, withDatabase } from '../database';
+import { withTemporal } from '../temporal';
 import { requireIssuer } from './sftp-keys';
 
 interface SetOptions {
@@ -133,23 +131,3 @@ function describe(pickup: SftpPickup, config: HubConfig) {
   };
 }
 
-/**
- * Temporal, when the hub's can be reached (TEMPORAL_ADDRESS, or the embedded server of a running hub); undefined
- * otherwise: the settings are stored, and the gateway starts the poller when the hub starts.
- */
-async function withTemporal<T>(
-  config: HubConfig,
-  work: (temporal: Client) => Promise<T>,
-): Promise<T | undefined> {
-  let address = config.temporalAddress;
-  if (!address && (await isPortOpen(config.embedded.temporalPort))) {
-    address = `127.0.0.1:${config.embedded.temporalPort}`;
-  }
-  if (!address) return undefined;
-  const temporal = await connectTemporal({ ...config, temporalAddress: address });
-  try {
-    return await work(temporal);
-  } finally {
-    await temporal.connection.close();
-  }
-}

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Issuer } from '../../db/issuers';
 import { createIssuer } from '../../db/issuers';
+import { recordStatementImport } from '../../db/payments/statement-imports';
 import { openApiDocument } from '../../gateway/openapi';
 import {
   deliverInvoice,
@@ -63,6 +64,14 @@ const PNG = fs.readFileSync(
   path.resolve(__dirname, '..', 'domain', 'fixtures', 'disputes', 'delivery-note.png'),
 );
 const upload = { contentType: 'image/png', data: PNG };
+/** A camt.053 with no entries: what a bank sends for a day without movements. */
+const EMPTY_STATEMENT = Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>
+<GrpHdr><MsgId>MATRIX-1</MsgId><CreDtTm>2026-11-30T18:00:00</CreDtTm></GrpHdr>
+<Stmt><Id>MATRIX-1</Id><CreDtTm>2026-11-30T18:00:00</CreDtTm><Acct><Id><IBAN>BG80BNBG96611020345678</IBAN></Id><Ccy>EUR</Ccy></Acct>
+<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">0.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-30</Dt></Dt></Bal>
+<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">0.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-30</Dt></Dt></Bal>
+</Stmt></BkToCstmrStmt></Document>`);
 
 /** The policy. Public operations answer without a session (log in, reset a password, open an invitation). */
 const POLICY: Record<string, Rule> = {
@@ -82,6 +91,12 @@ const POLICY: Record<string, Rule> = {
     body: () => ({ outcome: 'rejected', note: 'matrix' }),
   },
   listDisputes: { allowed: ['apiKeyA', 'apiKeyB'], list: true },
+  importStatement: {
+    allowed: ['apiKeyA', 'apiKeyB'],
+    bytes: { contentType: 'application/xml', data: EMPTY_STATEMENT },
+  },
+  getStatement: { allowed: ['apiKeyA'] },
+  getInvoicePayments: { allowed: ['apiKeyA'] },
   // Portal: no session needed
   describeInvitation: { allowed: 'public' },
   register: { allowed: 'public' },
@@ -164,6 +179,8 @@ interface Fixture {
   recipientAddress: string;
   colleagueId: string;
   clerkId: string;
+  /** A statement issuer A imported. */
+  statementId: string;
 }
 
 const DENIED = [401, 403, 404];
@@ -231,6 +248,14 @@ describe('authorization: every operation × every kind of caller', () => {
       recipientAddress: recipientA.email,
       colleagueId: colleague.id,
       clerkId: clerk.id,
+      statementId: (
+        await recordStatementImport(hub.db, {
+          issuerId: a.issuer.id,
+          source: 'api',
+          fileName: 'matrix.xml',
+          content: EMPTY_STATEMENT,
+        })
+      ).record.id,
     };
   });
   afterAll(() => hub?.stop());
@@ -259,7 +284,7 @@ describe('authorization: every operation × every kind of caller', () => {
 
   function pathOf(op: Operation): string {
     const values: Record<string, string> = {
-      id: fixture.invoiceId,
+      id: op.template.startsWith('/statements/') ? fixture.statementId : fixture.invoiceId,
       issuerId: fixture.issuerA.id,
       disputeId: fixture.disputeId,
       attachmentId: fixture.attachmentId,

@@ -13,6 +13,8 @@ export interface InvoiceSpec {
   buyerVat?: string;
   currency?: string;
   lines?: number;
+  /** The account the invoice asks to be paid to (BT-84); default the factory's one. */
+  payeeIban?: string;
   /** Price of each line in cents (default 1000 + 137 × line number). */
   linePriceCents?: (line: number) => number;
 }
@@ -74,7 +76,7 @@ export function makeUblInvoice(spec: InvoiceSpec): string {
     <cbc:PaymentMeansCode>58</cbc:PaymentMeansCode>
     <cbc:PaymentID>${spec.number}</cbc:PaymentID>
     <cac:PayeeFinancialAccount>
-      <cbc:ID>BG80BNBG96611020345678</cbc:ID>
+      <cbc:ID>${spec.payeeIban ?? 'BG80BNBG96611020345678'}</cbc:ID>
       <cac:FinancialInstitutionBranch><cbc:ID>BNBGBGSD</cbc:ID></cac:FinancialInstitutionBranch>
     </cac:PayeeFinancialAccount>
   </cac:PaymentMeans>

@@ -1,0 +1,66 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Db } from '../db';
+import {
+  recordStatementImport,
+  refuseStatementImport,
+  type StatementImport,
+  type StatementSource,
+} from '../db/payments/statement-imports';
+import { StatementError } from '../domain/payments/model';
+import { readStatement } from '../domain/payments/statements';
+import type { HubConfig } from '../platform/config';
+
+/**
+ * The one door for bank statements, whatever brought them (SFTP statements/, the API, the CLI): the file is recorded
+ * once per issuer and content before anything else, read at once so a sender hears at once when it cannot be (the file
+ * is kept with the reason), and otherwise handed to its import workflow, started once.
+ */
+export interface ReceivedStatement {
+  record: StatementImport;
+  /** False when these bytes had been received before: nothing new starts. */
+  created: boolean;
+}
+
+export async function receiveStatement(
+  deps: { db: Db; temporal: Client; config: HubConfig },
+  file: { issuerId: string; source: StatementSource; fileName: string; content: Buffer },
+): Promise<ReceivedStatement> {
+  const { record, created } = await recordStatementImport(deps.db, file);
+  if (record.status === 'refused') return { record, created };
+  const refusal = readingRefusal(file.content, file.fileName);
+  if (refusal) {
+    await refuseStatementImport(deps.db, record.id, refusal);
+    return { record: { ...record, status: 'refused', refusal }, created };
+  }
+  await startStatementImport(deps.temporal, deps.config, record);
+  return { record, created };
+}
+
+/** Starts (or finds) the import's workflow; the recovery pass calls it again for imports a crash left unstarted. */
+export async function startStatementImport(
+  temporal: Client,
+  config: HubConfig,
+  record: Pick<StatementImport, 'id' | 'workflowId'>,
+): Promise<void> {
+  try {
+    await temporal.workflow.start('statementImport', {
+      workflowId: record.workflowId,
+      taskQueue: config.taskQueue,
+      args: [record.id],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+}
+
+function readingRefusal(content: Buffer, fileName: string): { code: string; message: string } | undefined {
+  try {
+    readStatement(content, fileName);
+    return undefined;
+  } catch (failure) {
+    if (!(failure instanceof StatementError)) throw failure;
+    return { code: failure.code, message: failure.message };
+  }
+}
