@@ -143,5 +143,7 @@ async function providerOrders(db: Db | PoolClient, issuerId: string): Promise<Pr
     invoiceId: row.invoice_id,
     amount: row.amount,
     currency: row.currency,
+    // Only paid orders are loaded, and a paid order's payment was recorded from the provider's notification.
+    recorded: true,
   }));
 }
