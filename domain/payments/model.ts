@@ -21,6 +21,11 @@ export interface BankStatement {
   /** Closing booked balance (camt `CLBD`, MT940 `:62F:`/`:62M:`), signed. */
   closingBalance?: Balance;
   entries: StatementEntry[];
+  /**
+   * Free text the bank added to the whole statement (camt `AddtlStmtInf`/`AddtlRptInf`/`AddtlNtfctnInf`, MT940 an
+   * `:86:` outside any entry).
+   */
+  additionalInfo?: string;
 }
 
 export interface StatementAccount {
@@ -64,6 +69,8 @@ export interface StatementEntry {
   /** A structured creditor reference (camt `Strd/CdtrRefInf/Ref`), e.g. an RF reference. */
   structuredReference?: string;
   endToEndId?: string;
+  /** The account owner's own reference (MT940 `:61:` reference for the account owner, camt `Refs/AcctOwnrTxId`). */
+  ownerReference?: string;
   /** Bank transaction code as the bank gave it (camt `BkTxCd/Prtry/Cd` or domain/family, MT940 `N…`). */
   transactionCode?: string;
   /** Free text the bank added (camt `AddtlNtryInf`/`AddtlTxInf`, MT940 supplementary details). */
