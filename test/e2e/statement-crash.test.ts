@@ -205,7 +205,7 @@ async function postStatement(url: string, apiKey: string, file: Buffer) {
   const response = await fetch(`${url}/api/v1/statements?name=crash.xml`, {
     method: 'POST',
     headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/xml' },
-    body: file,
+    body: new Uint8Array(file),
   });
   return { status: response.status, body: (await response.json()) as unknown };
 }
