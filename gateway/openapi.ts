@@ -3,6 +3,7 @@ import { archivePortalPaths, issuerApiInvoiceSearch } from './portal/search-open
 import { disputeIssuerApiPaths, disputePortalPaths } from './dispute-openapi';
 import { MAX_STATEMENT_BYTES } from './payments/issuer-payments-api';
 import { paymentIssuerApiPaths } from './payments/openapi';
+import { reconciliationPortalPaths } from './payments/reconciliation-openapi';
 
 /**
  * The OpenAPI 3 description of the issuer API. The gateway validates requests against this very object,
@@ -203,6 +204,7 @@ export function openApiDocument(maxInvoiceBytes: number) {
       ...disputeIssuerApiPaths,
       ...disputePortalPaths,
       ...paymentIssuerApiPaths(error, MAX_STATEMENT_BYTES),
+      ...reconciliationPortalPaths(error, MAX_STATEMENT_BYTES),
     },
   };
 }

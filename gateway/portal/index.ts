@@ -12,6 +12,7 @@ import { setUserLocale, type Principal } from '../../db/users';
 import { createAccountRoutes } from './account-routes';
 import { createArchiveRoutes } from './archive-routes';
 import { createDisputeRoutes } from './disputes';
+import { createReconciliationRoutes } from '../payments/reconciliation-routes';
 import { checkOrigin } from './authorization';
 import { PORTAL_API_BASE, type InvoiceDetail, type SessionInfo } from './contract';
 import { findRecipientInvoice, recipientOriginal, recordInvoiceView } from './recipient-invoices';
@@ -71,6 +72,9 @@ export function createPortalRouter(deps: PortalDeps): Router {
 
   // Disputes, for the recipient side and the issuer side: disputes.ts.
   router.use(createDisputeRoutes(deps));
+
+  // The issuer's reconciliation view: statements, review queue, manual decisions (payments/reconciliation-routes.ts).
+  router.use(createReconciliationRoutes(deps));
 
   const ownInvoice = async (req: Request) => {
     const principal = await requirePrincipal(db, req);

@@ -9,6 +9,9 @@ import path from 'node:path';
 import type { Issuer } from '../../db/issuers';
 import { createIssuer } from '../../db/issuers';
 import { recordStatementImport } from '../../db/payments/statement-imports';
+import { withTransaction } from '../../db';
+import { writeDecidedEntries } from '../../db/payments/ledger';
+import type { EntryDecision } from '../../domain/payments/model';
 import { openApiDocument } from '../../gateway/openapi';
 import {
   deliverInvoice,
@@ -97,6 +100,23 @@ const POLICY: Record<string, Rule> = {
   },
   getStatement: { allowed: ['apiKeyA'] },
   getInvoicePayments: { allowed: ['apiKeyA'] },
+  // Portal: issuer A's reconciliation (statements, review queue, a clerk's decisions; each decision its own entry)
+  portalListStatements: { allowed: ISSUER_A },
+  portalUploadStatement: {
+    allowed: ISSUER_A,
+    bytes: { contentType: 'application/xml', data: EMPTY_STATEMENT },
+  },
+  portalGetStatement: { allowed: ISSUER_A },
+  portalReviewQueue: { allowed: ISSUER_A },
+  portalSearchPaymentCandidates: { allowed: ISSUER_A },
+  portalGetReconciliationEntry: { allowed: ISSUER_A },
+  portalMatchEntry: { allowed: ISSUER_A, body: (f) => ({ invoiceId: f.invoiceId, note: 'matrix: match' }) },
+  portalSplitEntry: {
+    allowed: ISSUER_A,
+    body: (f) => ({ allocations: [{ invoiceId: f.invoiceId, amount: '0.50' }], note: 'matrix: split' }),
+  },
+  portalIgnoreEntry: { allowed: ISSUER_A, body: () => ({ note: 'matrix: a bank fee' }) },
+  portalUndoEntryDecision: { allowed: ISSUER_A, body: () => ({ note: 'matrix: undo' }) },
   // Portal: no session needed
   describeInvitation: { allowed: 'public' },
   register: { allowed: 'public' },
@@ -181,6 +201,48 @@ interface Fixture {
   clerkId: string;
   /** A statement issuer A imported. */
   statementId: string;
+  /** Entries of that statement, one for each reconciliation operation that decides on one. */
+  reconciliationEntries: Record<string, string>;
+}
+
+/** Statement entries for the reconciliation operations: three in review, one the matcher found not a payment. */
+async function reconciliationEntries(hub: DisputeHub, f: Fixture): Promise<Record<string, string>> {
+  const review: EntryDecision = {
+    kind: 'review',
+    reason: 'matrix: no reference',
+    candidates: [
+      { invoiceId: f.invoiceId, number: f.invoiceNumber, outstanding: '1.00', evidence: 'matrix' },
+    ],
+  };
+  const decisions: Record<string, EntryDecision> = {
+    portalMatchEntry: review,
+    portalSplitEntry: review,
+    portalIgnoreEntry: review,
+    portalUndoEntryDecision: { kind: 'not-a-payment', reason: 'matrix: no invoice named' },
+  };
+  const ids: Record<string, string> = {};
+  for (const [position, [operation, decision]] of Object.entries(decisions).entries()) {
+    const key = `matrix|${f.statementId}|${operation}`;
+    const entry = {
+      index: position,
+      bookingDate: '2026-11-30',
+      amount: '1.00',
+      currency: 'EUR',
+      direction: 'credit' as const,
+      reversal: false,
+      status: 'BOOK',
+      remittance: ['matrix'],
+    };
+    await withTransaction(hub.db, (client) =>
+      writeDecidedEntries(client, f.issuerA.id, f.statementId, [{ key, position, entry, decision }]),
+    );
+    const { rows } = await hub.db.query<{ id: string }>(
+      'select id from statement_entries where entry_key = $1',
+      [key],
+    );
+    ids[operation] = rows[0].id;
+  }
+  return ids;
 }
 
 const DENIED = [401, 403, 404];
@@ -256,7 +318,9 @@ describe('authorization: every operation × every kind of caller', () => {
           content: EMPTY_STATEMENT,
         })
       ).record.id,
+      reconciliationEntries: {},
     };
+    fixture.reconciliationEntries = await reconciliationEntries(hub, fixture);
   });
   afterAll(() => hub?.stop());
 
@@ -291,6 +355,9 @@ describe('authorization: every operation × every kind of caller', () => {
       token: 'A'.repeat(43),
       address: encodeURIComponent(fixture.recipientAddress),
       userId: op.template.includes('/colleagues/') ? fixture.colleagueId : fixture.clerkId,
+      statementId: fixture.statementId,
+      entryId:
+        fixture.reconciliationEntries[op.operationId] ?? fixture.reconciliationEntries.portalMatchEntry,
     };
     const filled = op.template.replace(/\{(\w+)\}/g, (_, name: string) => values[name]);
     const query = op.template.endsWith('/uploads') ? '?name=photo.png' : '';
