@@ -24,6 +24,7 @@ export async function startBenchHub(): Promise<{
     DATA_DIR: dataDir,
     PORT: String(port),
     SFTP_PORT: String(sftpPort),
+    EPAY_SIMULATOR_PORT: String(await freePort()),
     PG_PORT: String(await freePort()),
     TEMPORAL_PORT: String(await freePort()),
     TEMPORAL_UI_PORT: String(await freePort()),

@@ -5,6 +5,7 @@ import { createPool } from '../db';
 import { countIssuers, createIssuer } from '../db/issuers';
 import { loadConfig, type HubConfig } from '../platform/config';
 import { logger } from '../platform/logger';
+import { startEmbeddedEpay } from './epay-simulator';
 import { startServices } from './services';
 import { waitForPort } from './ports';
 import { stopChild } from './processes';
@@ -21,6 +22,8 @@ export interface RunningHub {
     sftp?: string;
     temporalUi?: string;
     devMailbox?: string;
+    /** The simulated ePay.bg's hosted page, when no ePay merchant is configured. */
+    epaySimulator?: string;
   };
   demoIssuer?: { id: string; apiKey: string };
   databaseUrl: string;
@@ -33,7 +36,8 @@ export interface RunningHub {
 
 /**
  * `npm start`: everything the hub needs, on embedded defaults unless configured otherwise —
- * PostgreSQL, the Temporal dev server, an SMTP server, then the worker and the gateway as supervised child processes.
+ * PostgreSQL, the Temporal dev server, an SMTP server, the simulated ePay.bg (without EPAY_SECRET), then the worker and
+ * the gateway as supervised child processes.
  */
 export async function startHub(baseEnv: NodeJS.ProcessEnv = process.env): Promise<RunningHub> {
   const config = loadConfig(baseEnv);
@@ -58,8 +62,12 @@ export async function startHub(baseEnv: NodeJS.ProcessEnv = process.env): Promis
       await db.end();
     }
 
+    const epay = config.payments.epay ? undefined : await startEmbeddedEpay(config);
+    if (epay) stops.push(epay.stop);
+
     const env: NodeJS.ProcessEnv = {
       ...baseEnv,
+      ...epay?.env,
       DATA_DIR: config.dataDir,
       DATABASE_URL: services.databaseUrl,
       TEMPORAL_ADDRESS: services.temporalAddress,
@@ -87,6 +95,7 @@ export async function startHub(baseEnv: NodeJS.ProcessEnv = process.env): Promis
           : undefined,
         temporalUi: services.temporalUiUrl,
         devMailbox: services.devMailDir ? `${config.publicUrl}/dev/mailbox` : undefined,
+        epaySimulator: epay?.url,
       },
       demoIssuer,
       databaseUrl: services.databaseUrl,

@@ -13,6 +13,7 @@ import { errorHandler, HttpError } from './errors';
 import { createIssuerApi } from './issuer-api';
 import { ISSUER_DISPUTE_JSON_PATHS } from './issuer-disputes';
 import { openApiDocument } from './openapi';
+import { createProviderNotifyRoutes } from './payments/provider-notify';
 import { createPortalRouter, PORTAL_API_BASE } from './portal';
 
 export interface GatewayDeps {
@@ -32,7 +33,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(securityHeaders(Boolean(deps.config.tls)));
+  app.use(securityHeaders(deps.config));
   const apiDocument = openApiDocument(deps.config.maxInvoiceBytes);
 
   app.get('/api/v1/openapi.json', (_req, res) => {
@@ -58,6 +59,8 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   app.use('/api/v1', createIssuerApi(deps));
 
   if (deps.as2Identity) app.use(createAs2Receiver({ ...deps, identity: deps.as2Identity }));
+  // The card provider's signed notifications, read raw (outside /api/v1: the API document does not describe them).
+  app.use(createProviderNotifyRoutes(deps));
   if (deps.devMailDir) app.use('/dev', createDevMailRouter(deps.devMailDir));
 
   app.use('/api', (req, _res, next) =>
@@ -70,9 +73,12 @@ export function createGatewayApp(deps: GatewayDeps): Express {
 
 /**
  * A strict Content-Security-Policy (scripts only from the hub; Angular's component styles need inline styles) and
- * the usual hardening headers. HSTS and upgrading requests only make sense when the hub itself serves TLS.
+ * the usual hardening headers. Forms post to the hub, and to the card provider's hosted page ("Pay by card").
+ * HSTS and upgrading requests only make sense when the hub itself serves TLS.
  */
-function securityHeaders(tls: boolean) {
+function securityHeaders(config: HubConfig) {
+  const tls = Boolean(config.tls);
+  const provider = config.payments.epay ? [new URL(config.payments.epay.pageUrl).origin] : [];
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -86,7 +92,7 @@ function securityHeaders(tls: boolean) {
         connectSrc: ["'self'"],
         objectSrc: ["'none'"],
         baseUri: ["'self'"],
-        formAction: ["'self'"],
+        formAction: ["'self'", ...provider],
         frameAncestors: ["'none'"],
         ...(tls ? { upgradeInsecureRequests: [] } : {}),
       },

@@ -2,7 +2,7 @@ import { accountPaths } from './portal/account-openapi';
 import { archivePortalPaths, issuerApiInvoiceSearch } from './portal/search-openapi';
 import { disputeIssuerApiPaths, disputePortalPaths } from './dispute-openapi';
 import { MAX_STATEMENT_BYTES } from './payments/issuer-payments-api';
-import { paymentIssuerApiPaths } from './payments/openapi';
+import { paymentIssuerApiPaths, paymentPortalPaths } from './payments/openapi';
 import { reconciliationPortalPaths } from './payments/reconciliation-openapi';
 
 /**
@@ -204,6 +204,7 @@ export function openApiDocument(maxInvoiceBytes: number) {
       ...disputeIssuerApiPaths,
       ...disputePortalPaths,
       ...paymentIssuerApiPaths(error, MAX_STATEMENT_BYTES),
+      ...paymentPortalPaths(error),
       ...reconciliationPortalPaths(error, MAX_STATEMENT_BYTES),
     },
   };

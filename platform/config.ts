@@ -32,8 +32,24 @@ export interface HubConfig {
   retentionYears: number;
   tls?: { certFile: string; keyFile: string };
   temporalCli: string;
-  /** Ports of the embedded services (used only when the matching *_URL / TEMPORAL_ADDRESS is not set). */
-  embedded: { postgresPort: number; temporalPort: number; temporalUiPort: number; smtpPort: number };
+  /**
+   * Ports of the embedded services (used only when the matching *_URL / TEMPORAL_ADDRESS is not set); the simulated
+   * ePay.bg runs on `epaySimulatorPort` when no ePay merchant is configured (EPAY_SECRET unset).
+   */
+  embedded: {
+    postgresPort: number;
+    temporalPort: number;
+    temporalUiPort: number;
+    smtpPort: number;
+    epaySimulatorPort: number;
+  };
+  payments: {
+    /**
+     * The ePay.bg merchant the portal's "Pay by card" hands payers to (EPAY_MIN, EPAY_SECRET, EPAY_PAGE_URL); absent,
+     * no card payment is offered. `npm start` without them runs the simulated ePay.bg and sets them for its children.
+     */
+    epay?: { min: string; secret: string; pageUrl: string };
+  };
   sftp: {
     /** The hub's own SFTP server; off with SFTP_ENABLED=false. */
     enabled: boolean;
@@ -115,7 +131,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       temporalPort: integer(env.TEMPORAL_PORT, 7233, 'TEMPORAL_PORT'),
       temporalUiPort: integer(env.TEMPORAL_UI_PORT, 8233, 'TEMPORAL_UI_PORT'),
       smtpPort: integer(env.SMTP_PORT, 2525, 'SMTP_PORT'),
+      epaySimulatorPort: integer(env.EPAY_SIMULATOR_PORT, 8099, 'EPAY_SIMULATOR_PORT'),
     },
+    payments: { epay: epayMerchant(env) },
     sftp: {
       enabled: env.SFTP_ENABLED !== 'false',
       port: integer(env.SFTP_PORT, 2222, 'SFTP_PORT'),
@@ -148,6 +166,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       offline: env.REVOCATION_OFFLINE === 'true',
     },
   };
+}
+
+const EPAY_PAGE_URL = 'https://www.epay.bg/';
+
+/** Card payments need the merchant's identification number and secret word together; the page defaults to ePay's. */
+function epayMerchant(env: NodeJS.ProcessEnv): HubConfig['payments']['epay'] {
+  const min = env.EPAY_MIN?.trim();
+  const secret = env.EPAY_SECRET?.trim();
+  if (!min && !secret) return undefined;
+  if (!min || !secret)
+    throw new Error('EPAY_MIN and EPAY_SECRET are set together (the ePay.bg merchant profile)');
+  if (!/^[0-9A-Za-z]+$/.test(min)) throw new Error(`EPAY_MIN must be letters and digits, got "${min}"`);
+  const pageUrl = env.EPAY_PAGE_URL?.trim() || EPAY_PAGE_URL;
+  let protocol: string;
+  try {
+    protocol = new URL(pageUrl).protocol;
+  } catch {
+    throw new Error(`EPAY_PAGE_URL must be an http(s) URL, got "${pageUrl}"`);
+  }
+  if (protocol !== 'https:' && protocol !== 'http:') {
+    throw new Error(`EPAY_PAGE_URL must be an http(s) URL, got "${pageUrl}"`);
+  }
+  return { min, secret, pageUrl };
 }
 
 function list(raw: string | undefined): string[] {

@@ -30,6 +30,9 @@ export function registerStartCommands(program: Command): void {
           : []),
         ...(hub.urls.temporalUi ? [`  Temporal UI       ${hub.urls.temporalUi}`] : []),
         ...(hub.urls.devMailbox ? [`  Dev mailbox       ${hub.urls.devMailbox}`] : []),
+        ...(hub.urls.epaySimulator
+          ? [`  Simulated ePay.bg ${hub.urls.epaySimulator} ("Pay by card" goes here; no money moves)`]
+          : []),
         `  Data folder       ${config.dataDir}`,
         ...(hub.demoIssuer
           ? [

@@ -11,6 +11,7 @@ import { HttpError } from '../errors';
 import { setUserLocale, type Principal } from '../../db/users';
 import { createAccountRoutes } from './account-routes';
 import { createArchiveRoutes } from './archive-routes';
+import { createPortalPayRoutes } from '../payments/portal-pay-routes';
 import { createDisputeRoutes } from './disputes';
 import { createReconciliationRoutes } from '../payments/reconciliation-routes';
 import { checkOrigin } from './authorization';
@@ -75,6 +76,9 @@ export function createPortalRouter(deps: PortalDeps): Router {
 
   // The issuer's reconciliation view: statements, review queue, manual decisions (payments/reconciliation-routes.ts).
   router.use(createReconciliationRoutes(deps));
+
+  // Paying an invoice: the pay panel, card payment, "I paid elsewhere" (../payments/portal-pay-routes.ts).
+  router.use(createPortalPayRoutes(deps));
 
   const ownInvoice = async (req: Request) => {
     const principal = await requirePrincipal(db, req);

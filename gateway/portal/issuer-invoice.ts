@@ -2,9 +2,14 @@ import type { Db } from '../../db';
 import { getDelivery } from '../../db/deliveries';
 import { findArchiveEntry, findViewReceipt } from '../../db/invoice-search';
 import { getInvoice, listInvoiceEvents } from '../../db/invoices';
+import { claimsOfInvoice } from '../../db/payments/claims';
+import { ordersOfInvoice } from '../../db/payments/orders';
 import type { Finding } from '../../domain/invoice/model';
 import type { SignatureReport } from '../../domain/signature/types';
 import { workflowUiUrl, type HubConfig } from '../../platform/config';
+import { orderView } from '../payments/card-payments';
+import { invoicePaymentsView } from '../payments/invoice-payments';
+import { claimView } from '../payments/pay-page';
 import { PORTAL_API_BASE } from './contract';
 import type { IssuerInvoiceDetail, SignatureInWords, VerificationInWords } from './search-contract';
 
@@ -78,11 +83,13 @@ export async function issuerInvoiceDetail(
   if (!UUID.test(invoiceId)) return undefined;
   const record = await getInvoice(db, invoiceId);
   if (!record || record.issuerId !== issuer.issuerId) return undefined;
-  const [archive, receipt, events, delivery] = await Promise.all([
+  const [archive, receipt, events, delivery, orders, claims] = await Promise.all([
     findArchiveEntry(db, record.id),
     findViewReceipt(db, record.id),
     listInvoiceEvents(db, record.id),
     record.deliveryId ? getDelivery(db, record.deliveryId) : Promise.resolve(undefined),
+    ordersOfInvoice(db, record.id),
+    claimsOfInvoice(db, record.id),
   ]);
   const base = `${PORTAL_API_BASE}/issuers/${issuer.issuerId}/invoices/${record.id}`;
   const summary = record.summary;
@@ -114,6 +121,9 @@ export async function issuerInvoiceDetail(
     invoice: archive?.model ?? null,
     timeline: events,
     verification: verificationInWords(record.verification),
+    payments: archive ? await invoicePaymentsView(db, record) : null,
+    cardOrders: orders.map(orderView),
+    claims: claims.map(claimView),
     links: {
       original: `${base}/original`,
       pdf: archive ? `${base}/pdf` : null,

@@ -3,6 +3,7 @@
  * deliveries page, CSV and PDF): types only, shared by the gateway (gateway/portal/) and the portal (portal/).
  */
 import type { DocumentKind, Finding, Invoice } from '../../domain/invoice/model';
+import type { CardOrderView, PaymentClaimView, PaymentsSummary } from '../payments/pay-contract';
 import type { InvoiceListItem } from './contract';
 
 /** Lifecycle statuses a search may ask for (workflows/messages.ts LifecycleStatus). */
@@ -160,6 +161,12 @@ export interface IssuerInvoiceDetail {
   invoice: Invoice | null;
   timeline: IssuerTimelineEntry[];
   verification: VerificationInWords | null;
+  /** Its payments with their source, the open balance, the customer's credit; null when it never reached the archive. */
+  payments: PaymentsSummary | null;
+  /** Card orders handed to the provider, with what its signed notification said (one to review is flagged). */
+  cardOrders: CardOrderView[];
+  /** What the recipient said with "I paid elsewhere": its word, never a payment. */
+  claims: PaymentClaimView[];
   links: { original: string; pdf: string | null; workflow: string | null };
 }
 

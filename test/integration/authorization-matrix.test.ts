@@ -164,6 +164,12 @@ const POLICY: Record<string, Rule> = {
   portalWriteDisputeMessage: { allowed: RECIPIENT_OF_X, body: () => ({ text: 'matrix: recipient side' }) },
   portalDownloadDisputeAttachment: { allowed: RECIPIENT_OF_X },
   portalReopenDispute: { allowed: RECIPIENT_OF_X, body: () => ({ text: 'matrix: reopen' }) },
+  getOwnInvoicePayment: { allowed: RECIPIENT_OF_X },
+  startCardPayment: { allowed: RECIPIENT_OF_X },
+  claimPaidElsewhere: {
+    allowed: RECIPIENT_OF_X,
+    body: () => ({ paidOn: '2026-11-30', note: 'matrix: paid in cash' }),
+  },
   // Portal: issuer A's side of invoice X
   searchIssuerInvoices: { allowed: ISSUER_A },
   exportIssuerInvoices: { allowed: ISSUER_A },
@@ -253,7 +259,12 @@ describe('authorization: every operation × every kind of caller', () => {
   const callers = new Map<Persona, PortalVisitor>();
 
   beforeAll(async () => {
-    hub = await startDisputeHub();
+    // A card provider is configured (never reached: starting a payment only signs a form), so card payment is served.
+    hub = await startDisputeHub({
+      EPAY_MIN: 'D000000001',
+      EPAY_SECRET: 'matrix',
+      EPAY_PAGE_URL: 'http://127.0.0.1:9/',
+    });
     const issuer = async (name: string) =>
       createIssuer(hub.db, { name, eik: randomEik(), email: uniqueEmail('issuer') });
     const a = await issuer('Издател А ООД');
