@@ -13,8 +13,8 @@
  * entry with the entry's amount, the remittance of every detail, and only the facts all details agree on.
  */
 import Big from 'big.js';
-import { parseXml, XmlInputError } from '../xml';
-import type { Document, Element } from '../xml';
+import { child, children, path, streamXml, text, texts } from './camt-xml';
+import type { XmlElement } from './camt-xml';
 import { formatAmount, formatSigned, parseUnsigned } from './amounts';
 import { StatementError } from './model';
 import type {
@@ -26,9 +26,6 @@ import type {
   StatementEntry,
   StatementFormat,
 } from './model';
-
-/** Limits for statement files, above the invoice defaults: a year of a busy account is tens of MiB. */
-const CAMT_XML_LIMITS = { maxBytes: 50 * 1024 * 1024, maxElements: 5_000_000, maxTextLength: 1024 * 1024 };
 
 const NAMESPACE = /^urn:iso:std:iso:20022:tech:xsd:camt\.(05[234])\.001\.(\d{2})$/;
 const OLDEST_VERSION = 1;
@@ -63,50 +60,72 @@ const KINDS: Record<string, MessageKind> = {
   },
 };
 
-/** Reads a camt.052/053/054 document (XML text) into its statements; refuses anything else with a StatementError. */
+/**
+ * Reads a camt.052/053/054 document (XML text) into its statements; refuses anything else with a StatementError.
+ * The file is read as a stream: each entry is turned into model entries as soon as it closes, then dropped.
+ */
 export function readCamt(xml: string): BankStatement[] {
-  const document = parseStatementXml(xml);
-  const root = document.documentElement as Element | null;
-  if (!root) throw new StatementError('MALFORMED', 'The XML document has no root element.');
-  const { kind, version } = identify(root);
-  const message = elementChildren(root).find((child) => isMessageElement(child, kind));
-  if (!message) {
+  let kind: MessageKind | undefined;
+  let version = '';
+  let groupCreatedAt: string | undefined;
+  let messageSeen = false;
+  const statements: BankStatement[] = [];
+  let entries: StatementEntry[] = [];
+  let entriesRead = 0; // of the current record: entries are dropped once read, so they must be counted
+
+  streamXml(xml, {
+    root(element) {
+      ({ kind, version } = identify(element));
+    },
+    // Depth: 1 Document, 2 the message, 3 its group header and records, 4 a record's children.
+    closed(element, parent, depth) {
+      if (!kind || !parent) return false;
+      if (depth === 4 && element.name === 'Ntry' && parent.name === kind.record) {
+        const context = recordContext(parent, {
+          kind,
+          version,
+          position: statements.length + 1,
+          groupCreatedAt,
+        });
+        entries.push(...readEntry(element, { ...context, position: ++entriesRead }));
+        return true;
+      }
+      if (depth === 3 && isMessageElement(parent, kind)) {
+        if (element.name === 'GrpHdr') groupCreatedAt = text(element, 'CreDtTm');
+        if (element.name !== kind.record) return false;
+        const context = { kind, version, position: statements.length + 1, groupCreatedAt };
+        statements.push(readRecord(element, entries, context));
+        entries = [];
+        entriesRead = 0;
+        return true;
+      }
+      if (depth === 2 && isMessageElement(element, kind)) messageSeen = true;
+      return false;
+    },
+  });
+  if (!kind) throw new StatementError('MALFORMED', 'The XML document has no root element.');
+  if (!messageSeen) {
     throw new StatementError(
       'MISSING_FIELD',
       `The ${kind.format} document has no <${kind.root}> message under <Document>; it is not a bank ${kind.noun}.`,
     );
   }
-  const records = children(message, kind.record);
-  if (records.length === 0) {
+  if (statements.length === 0) {
     throw new StatementError(
       'MISSING_FIELD',
       `The ${kind.format} message holds no ${kind.noun} (<${kind.record}>): there is no account and no entry to read.`,
     );
   }
-  const groupCreatedAt = text(message, 'GrpHdr', 'CreDtTm');
-  return records.map((record, position) =>
-    readRecord(record, { kind, version, position: position + 1, groupCreatedAt }),
-  );
+  return statements;
 }
 
-function parseStatementXml(xml: string): Document {
-  try {
-    return parseXml(xml, CAMT_XML_LIMITS);
-  } catch (error) {
-    if (error instanceof XmlInputError) {
-      throw new StatementError(error.code === 'TOO_LARGE' ? 'TOO_LARGE' : 'MALFORMED', error.message);
-    }
-    throw error;
-  }
-}
-
-function identify(root: Element): { kind: MessageKind; version: string } {
-  const namespace = root.namespaceURI ?? '';
+function identify(root: XmlElement): { kind: MessageKind; version: string } {
+  const namespace = root.namespace;
   const match = NAMESPACE.exec(namespace);
-  if (root.localName !== 'Document' || !match) {
+  if (root.name !== 'Document' || !match) {
     throw new StatementError(
       'UNKNOWN_FORMAT',
-      `This XML is not an ISO 20022 camt.052/053/054 bank statement: its root is <${root.localName}>` +
+      `This XML is not an ISO 20022 camt.052/053/054 bank statement: its root is <${root.name}>` +
         (namespace ? ` in namespace ${namespace}` : ' without a namespace') +
         '. Export the statement from online banking as camt.053 (or camt.052/054) or MT940.',
     );
@@ -123,8 +142,8 @@ function identify(root: Element): { kind: MessageKind; version: string } {
   return { kind: KINDS[type], version };
 }
 
-function isMessageElement(element: Element, kind: MessageKind): boolean {
-  const name = element.localName ?? '';
+function isMessageElement(element: XmlElement, kind: MessageKind): boolean {
+  const name = element.name;
   return name === kind.root || new RegExp(`^${kind.root}V\\d{2}$`).test(name);
 }
 
@@ -139,27 +158,34 @@ interface RecordContext {
   groupCreatedAt?: string;
 }
 
-/** Where in the file something is, for error messages: "camt.053 statement 2 (STMT-0042)". */
-interface Place {
+/** What entries need to know of their record: its label for messages and the date for an undated entry. */
+interface RecordFacts {
+  /** Where in the file, for error messages: "camt.053 statement 2 (STMT-0042)". */
   label: string;
+  /** The record's creation date: the booking date of an entry that states no date at all. */
+  fallbackDate?: string;
+  createdAt?: string;
 }
 
-function readRecord(record: Element, context: RecordContext): BankStatement {
+/** Read from the record's children before its entries (Id and CreDtTm come first in every version). */
+function recordContext(record: XmlElement, context: RecordContext): RecordFacts {
   const { kind } = context;
   const id = text(record, 'Id');
-  const place: Place = { label: `${kind.format} ${kind.noun} ${context.position}${id ? ` (${id})` : ''}` };
-  if (!id)
-    throw new StatementError('MISSING_FIELD', `${capitalise(place.label)} has no identification (<Id>).`);
-  const accountElement = child(record, 'Acct');
-  if (!accountElement) {
-    throw new StatementError('MISSING_FIELD', `${capitalise(place.label)} names no account (<Acct>).`);
-  }
+  const label = `${kind.format} ${kind.noun} ${context.position}${id ? ` (${id})` : ''}`;
   const createdAt = text(record, 'CreDtTm') ?? context.groupCreatedAt;
-  const balances = children(record, 'Bal').map((balance, index) => readBalance(balance, index, place));
-  const fallbackDate = createdAt ? dateOf(createdAt, `the creation time of ${place.label}`) : undefined;
-  const entries = children(record, 'Ntry').flatMap((entry, index) =>
-    readEntry(entry, { place, position: index + 1, fallbackDate }),
-  );
+  const fallbackDate = createdAt ? dateOf(createdAt, `the creation time of ${label}`) : undefined;
+  return { label, fallbackDate, createdAt };
+}
+
+function readRecord(record: XmlElement, entries: StatementEntry[], context: RecordContext): BankStatement {
+  const { kind } = context;
+  const { label, createdAt } = recordContext(record, context);
+  const id = text(record, 'Id');
+  if (!id) throw new StatementError('MISSING_FIELD', `${capitalise(label)} has no identification (<Id>).`);
+  const accountElement = child(record, 'Acct');
+  if (!accountElement)
+    throw new StatementError('MISSING_FIELD', `${capitalise(label)} names no account (<Acct>).`);
+  const balances = children(record, 'Bal').map((balance, index) => readBalance(balance, index, label));
   entries.forEach((entry, index) => (entry.index = index));
 
   const statement: BankStatement = {
@@ -181,7 +207,7 @@ function readRecord(record: Element, context: RecordContext): BankStatement {
   return statement;
 }
 
-function readAccount(account: Element): StatementAccount {
+function readAccount(account: XmlElement): StatementAccount {
   const result: StatementAccount = {};
   const identification = child(account, 'Id');
   const iban = text(identification, 'IBAN');
@@ -200,7 +226,7 @@ function readAccount(account: Element): StatementAccount {
 }
 
 /** A non-IBAN account id: `Othr/Id` (v02+), `PrtryAcct/Id`, `BBAN` or `UPIC` (v01). */
-function otherAccountId(identification: Element | undefined): string | undefined {
+function otherAccountId(identification: XmlElement | undefined): string | undefined {
   return (
     text(identification, 'Othr', 'Id') ??
     text(identification, 'PrtryAcct', 'Id') ??
@@ -209,7 +235,7 @@ function otherAccountId(identification: Element | undefined): string | undefined
   );
 }
 
-function bicOf(institution: Element | undefined): string | undefined {
+function bicOf(institution: XmlElement | undefined): string | undefined {
   return text(institution, 'BICFI') ?? text(institution, 'BIC');
 }
 
@@ -218,8 +244,8 @@ interface CodedBalance {
   balance: Balance;
 }
 
-function readBalance(element: Element, index: number, place: Place): CodedBalance {
-  const where = `balance ${index + 1} of ${place.label}`;
+function readBalance(element: XmlElement, index: number, label: string): CodedBalance {
+  const where = `balance ${index + 1} of ${label}`;
   // v02+: Tp/CdOrPrtry/Cd; v01: Tp/Cd.
   const code = text(element, 'Tp', 'CdOrPrtry', 'Cd') ?? text(element, 'Tp', 'Cd') ?? '';
   const money = readMoney(child(element, 'Amt'), where);
@@ -235,12 +261,9 @@ function readBalance(element: Element, index: number, place: Place): CodedBalanc
 // ---------------------------------------------------------------------------------------------------------------
 // Entries and their transaction details.
 
-interface EntryContext {
-  place: Place;
+interface EntryContext extends RecordFacts {
   /** 1-based position of the entry in its record. */
   position: number;
-  /** The record's creation date: the booking date of an entry that states no date at all. */
-  fallbackDate?: string;
 }
 
 interface Money {
@@ -262,8 +285,8 @@ interface TransactionFacts {
   additionalInfo?: string;
 }
 
-function readEntry(entry: Element, context: EntryContext): StatementEntry[] {
-  const where = `entry ${context.position} of ${context.place.label}`;
+function readEntry(entry: XmlElement, context: EntryContext): StatementEntry[] {
+  const where = `entry ${context.position} of ${context.label}`;
   const money = readMoney(child(entry, 'Amt'), where);
   const direction = readDirection(entry, where);
   const status = readStatus(entry);
@@ -370,7 +393,7 @@ function agreedCounterparty(parties: (Counterparty | undefined)[]): Counterparty
   return distinct.size === 1 ? present[0] : undefined;
 }
 
-function readTransaction(detail: Element, entryDirection: Direction, where: string): TransactionFacts {
+function readTransaction(detail: XmlElement, entryDirection: Direction, where: string): TransactionFacts {
   const facts: TransactionFacts = { remittance: [] };
   // v04+: TxDtls/Amt; v02: only AmtDtls/TxAmt/Amt.
   const amount = child(detail, 'Amt') ?? path(detail, 'AmtDtls', 'TxAmt', 'Amt');
@@ -395,7 +418,7 @@ function readTransaction(detail: Element, entryDirection: Direction, where: stri
 }
 
 /** The other side: the debtor of a credit (who paid us), the creditor of a debit (whom we paid). */
-function readCounterparty(detail: Element, direction: Direction): Counterparty | undefined {
+function readCounterparty(detail: XmlElement, direction: Direction): Counterparty | undefined {
   const side = direction === 'credit' ? 'Dbtr' : 'Cdtr';
   const parties = child(detail, 'RltdPties');
   const party = child(parties, side);
@@ -418,7 +441,7 @@ function readCounterparty(detail: Element, direction: Direction): Counterparty |
 }
 
 /** Every unstructured line, then the free text of the structured blocks; the first creditor reference. */
-function readRemittance(remittance: Element | undefined, facts: TransactionFacts): void {
+function readRemittance(remittance: XmlElement | undefined, facts: TransactionFacts): void {
   if (!remittance) return;
   facts.remittance.push(...texts(remittance, 'Ustrd'));
   for (const structured of children(remittance, 'Strd')) {
@@ -429,7 +452,7 @@ function readRemittance(remittance: Element | undefined, facts: TransactionFacts
 }
 
 /** "PMNT/RCDT/ESCT" (domain/family/sub-family) when the bank gives the ISO code, else its proprietary code. */
-function transactionCodeOf(code: Element | undefined): string | undefined {
+function transactionCodeOf(code: XmlElement | undefined): string | undefined {
   const domain = child(code, 'Domn');
   const domainCode = text(domain, 'Cd');
   if (domainCode) {
@@ -441,22 +464,20 @@ function transactionCodeOf(code: Element | undefined): string | undefined {
 }
 
 /** v08 and later: `<Sts><Cd>BOOK</Cd></Sts>` (or `<Prtry>`); before: `<Sts>BOOK</Sts>`. */
-function readStatus(entry: Element): string | undefined {
+function readStatus(entry: XmlElement): string | undefined {
   const status = child(entry, 'Sts');
   if (!status) return undefined;
   return (
-    text(status, 'Cd') ??
-    text(status, 'Prtry') ??
-    (elementChildren(status).length === 0 ? text(status) : undefined)
+    text(status, 'Cd') ?? text(status, 'Prtry') ?? (status.children.length === 0 ? text(status) : undefined)
   );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Values.
 
-function readMoney(amount: Element | undefined, where: string): Money {
+function readMoney(amount: XmlElement | undefined, where: string): Money {
   if (!amount) throw new StatementError('MISSING_FIELD', `The ${where} has no amount (<Amt>).`);
-  const written = (amount.textContent ?? '').trim();
+  const written = amount.text.trim();
   // xs:decimal also allows a leading "+"; banks do not send it, and a "-" is never right (the sign is CdtDbtInd).
   const value = /^\d+(\.\d+)?$/.test(written) ? parseUnsigned(written) : undefined;
   if (!value) {
@@ -465,7 +486,7 @@ function readMoney(amount: Element | undefined, where: string): Money {
       `The ${where} has the amount "${written}", which is not a positive decimal number like 1234.56.`,
     );
   }
-  const currency = (amount.getAttribute('Ccy') ?? '').trim();
+  const currency = (amount.attributes.get('Ccy') ?? '').trim();
   if (!/^[A-Z]{3}$/.test(currency)) {
     throw new StatementError(
       'MISSING_FIELD',
@@ -475,7 +496,7 @@ function readMoney(amount: Element | undefined, where: string): Money {
   return { value, currency };
 }
 
-function readDirection(element: Element, where: string): Direction {
+function readDirection(element: XmlElement, where: string): Direction {
   const indicator = text(element, 'CdtDbtInd');
   if (indicator === 'CRDT') return 'credit';
   if (indicator === 'DBIT') return 'debit';
@@ -487,7 +508,7 @@ function readDirection(element: Element, where: string): Direction {
 }
 
 /** `<Dt>2026-01-15</Dt>` or `<DtTm>2026-01-15T10:30:00+02:00</DtTm>`: the date as the bank wrote it. */
-function readDateChoice(choice: Element | undefined, where: string): string | undefined {
+function readDateChoice(choice: XmlElement | undefined, where: string): string | undefined {
   if (!choice) return undefined;
   const written = text(choice, 'Dt') ?? text(choice, 'DtTm');
   return written ? dateOf(written, `the ${where}`) : undefined;
@@ -515,46 +536,4 @@ function isTrue(value: string | undefined): boolean {
 
 function capitalise(label: string): string {
   return label.charAt(0).toUpperCase() + label.slice(1);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// DOM navigation by local name: camt elements are all in the document's one namespace.
-
-const ELEMENT_NODE = 1;
-
-function elementChildren(element: Element): Element[] {
-  const found: Element[] = [];
-  for (let node = element.firstChild; node; node = node.nextSibling) {
-    if (node.nodeType === ELEMENT_NODE) found.push(node as Element);
-  }
-  return found;
-}
-
-function children(element: Element | undefined, name: string): Element[] {
-  return element ? elementChildren(element).filter((node) => node.localName === name) : [];
-}
-
-function child(element: Element | undefined, name: string): Element | undefined {
-  if (!element) return undefined;
-  for (let node = element.firstChild; node; node = node.nextSibling) {
-    if (node.nodeType === ELEMENT_NODE && (node as Element).localName === name) return node as Element;
-  }
-  return undefined;
-}
-
-function path(element: Element | undefined, ...names: string[]): Element | undefined {
-  return names.reduce<Element | undefined>((current, name) => child(current, name), element);
-}
-
-/** The trimmed text at a path; undefined when the element is absent or empty. */
-function text(element: Element | undefined, ...names: string[]): string | undefined {
-  const target = path(element, ...names);
-  const value = target?.textContent?.trim();
-  return value ? value : undefined;
-}
-
-function texts(element: Element | undefined, name: string): string[] {
-  return children(element, name)
-    .map((node) => (node.textContent ?? '').trim())
-    .filter(Boolean);
 }

@@ -1,5 +1,5 @@
 /**
- * The one model every bank statement format is read into (camt.052/053/054 versions 02–08, MT940/MT942), and what
+ * The one model every bank statement format is read into (camt.052/053/054 versions 01–08, MT940/MT942), and what
  * matching makes of it. Amounts are exact decimal strings ("1234.50", never a number); dates are ISO 8601
  * ("2026-01-15"); a timestamp keeps its offset as the bank wrote it.
  */
