@@ -55,7 +55,11 @@ export function stateOfDecision(decision: EntryDecision): EntryState {
 }
 
 /** The keys among `keys` that this issuer's ledger already holds (an overlapping or repeated statement). */
-export async function knownEntryKeys(db: Db | PoolClient, issuerId: string, keys: string[]): Promise<Set<string>> {
+export async function knownEntryKeys(
+  db: Db | PoolClient,
+  issuerId: string,
+  keys: string[],
+): Promise<Set<string>> {
   if (keys.length === 0) return new Set();
   const { rows } = await db.query<{ entry_key: string }>(
     'select entry_key from statement_entries where issuer_id = $1 and entry_key = any($2::text[])',
@@ -65,8 +69,9 @@ export async function knownEntryKeys(db: Db | PoolClient, issuerId: string, keys
 }
 
 /**
- * Writes decided entries, each once, with the payments and credit their decision makes. An entry whose key is
- * already there (another import took it first) writes nothing. Returns how many entries were new.
+ * Writes decided entries, each once, with the payments and credit their decision makes: one multi-row insert for the
+ * entries, one for their payments. An entry whose key is already there (another import took it first) writes nothing.
+ * Returns how many entries were new.
  */
 export async function writeDecidedEntries(
   client: PoolClient,
@@ -74,39 +79,46 @@ export async function writeDecidedEntries(
   importId: string,
   decided: DecidedEntry[],
 ): Promise<number> {
-  let written = 0;
+  if (decided.length === 0) return 0;
+  const inserted = await client.query<{ id: string; entry_key: string }>(
+    `insert into statement_entries (id, issuer_id, import_id, entry_key, position, booking_date, amount, currency,
+                                    direction, reversal, counterparty_name, counterparty_iban, entry, decision, state)
+     select r.id, $1, $2, r.entry_key, r.position, r.booking_date, r.amount, r.currency, r.direction, r.reversal,
+            r.counterparty_name, r.counterparty_iban, r.entry, r.decision, r.state
+       from unnest($3::uuid[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $10::boolean[],
+                   $11::text[], $12::text[], $13::jsonb[], $14::jsonb[], $15::text[])
+            as r(id, entry_key, position, booking_date, amount, currency, direction, reversal, counterparty_name,
+                 counterparty_iban, entry, decision, state)
+     on conflict (issuer_id, entry_key) do nothing
+     returning id, entry_key`,
+    [
+      issuerId,
+      importId,
+      decided.map(() => crypto.randomUUID()),
+      decided.map((d) => d.key),
+      decided.map((d) => d.position),
+      decided.map((d) => d.entry.bookingDate),
+      decided.map((d) => d.entry.amount),
+      decided.map((d) => d.entry.currency),
+      decided.map((d) => d.entry.direction),
+      decided.map((d) => d.entry.reversal),
+      decided.map((d) => d.entry.counterparty?.name ?? null),
+      decided.map((d) => d.entry.counterparty?.iban ?? null),
+      decided.map((d) => JSON.stringify(d.entry)),
+      decided.map((d) => JSON.stringify(d.decision)),
+      decided.map((d) => stateOfDecision(d.decision)),
+    ],
+  );
+  const idOf = new Map(inserted.rows.map((row) => [row.entry_key, row.id]));
+  const money = new DecisionMoney();
   for (const item of decided) {
-    const entryId = crypto.randomUUID();
-    const inserted = await client.query(
-      `insert into statement_entries (id, issuer_id, import_id, entry_key, position, booking_date, amount, currency,
-                                      direction, reversal, counterparty_name, counterparty_iban, entry, decision, state)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-       on conflict (issuer_id, entry_key) do nothing`,
-      [
-        entryId,
-        issuerId,
-        importId,
-        item.key,
-        item.position,
-        item.entry.bookingDate,
-        item.entry.amount,
-        item.entry.currency,
-        item.entry.direction,
-        item.entry.reversal,
-        item.entry.counterparty?.name ?? null,
-        item.entry.counterparty?.iban ?? null,
-        item.entry,
-        item.decision,
-        stateOfDecision(item.decision),
-      ],
-    );
-    if (inserted.rowCount !== 1) continue;
-    written += 1;
-    if (item.decision.kind === 'matched') {
-      await writeDecisionMoney(client, issuerId, entryId, item.key, item.entry, item.decision);
+    const entryId = idOf.get(item.key);
+    if (entryId && item.decision.kind === 'matched') {
+      await money.add(client, entryId, item.key, item.entry, item.decision);
     }
   }
-  return written;
+  await money.write(client, issuerId);
+  return idOf.size;
 }
 
 /** The payments (and the credit) a matched decision makes for one entry. */
@@ -119,46 +131,85 @@ export async function writeDecisionMoney(
   decision: Extract<EntryDecision, { kind: 'matched' }>,
   decisionId?: string,
 ): Promise<void> {
-  const source: PaymentSource = decisionId ? 'manual' : 'statement';
-  for (const allocation of decision.allocations) {
-    const key = decisionId
-      ? `manual:${decisionId}:${allocation.invoiceId}`
-      : statementPaymentKey(entryKey, allocation.invoiceId);
-    const reversalOf =
-      toCents(allocation.amount) < 0n
-        ? await reversedPaymentKey(client, allocation.invoiceId, allocation.amount)
-        : undefined;
-    await insertPayment(client, issuerId, entryId, {
-      key,
-      invoiceId: allocation.invoiceId,
-      source,
-      amount: allocation.amount,
-      currency: invoiceCurrencyOf(entry, decision),
-      paidAt: entry.valueDate ?? entry.bookingDate,
-      reason: decision.conversion ? `${allocation.reason}; ${decision.conversion}` : allocation.reason,
-      reversalOf,
-      decisionId,
-    });
+  const money = new DecisionMoney();
+  await money.add(client, entryId, entryKey, entry, decision, decisionId);
+  await money.write(client, issuerId);
+}
+
+/** Payments and credits collected from decisions, written with one insert each. */
+class DecisionMoney {
+  /** Payments reversed by decisions collected here: two reversals in one chunk never undo the same payment. */
+  private readonly reversed = new Set<string>();
+  private readonly payments: { entryId: string; payment: NewPayment }[] = [];
+  private readonly credits: {
+    entryId: string;
+    customerKey: string;
+    amount: string;
+    currency: string;
+    reason: string;
+  }[] = [];
+
+  async add(
+    client: PoolClient,
+    entryId: string,
+    entryKey: string,
+    entry: StatementEntry,
+    decision: Extract<EntryDecision, { kind: 'matched' }>,
+    decisionId?: string,
+  ): Promise<void> {
+    for (const allocation of decision.allocations) {
+      const reversalOf =
+        toCents(allocation.amount) < 0n
+          ? await reversedPaymentKey(client, allocation.invoiceId, allocation.amount, this.reversed)
+          : undefined;
+      if (reversalOf) this.reversed.add(reversalOf);
+      this.payments.push({
+        entryId,
+        payment: {
+          key: decisionId
+            ? `manual:${decisionId}:${allocation.invoiceId}`
+            : statementPaymentKey(entryKey, allocation.invoiceId),
+          invoiceId: allocation.invoiceId,
+          source: decisionId ? 'manual' : 'statement',
+          amount: allocation.amount,
+          currency: invoiceCurrencyOf(entry, decision),
+          paidAt: entry.valueDate ?? entry.bookingDate,
+          reason: decision.conversion ? `${allocation.reason}; ${decision.conversion}` : allocation.reason,
+          reversalOf,
+          decisionId,
+        },
+      });
+    }
+    if (decision.credit && toCents(decision.credit.amount) > 0n) {
+      this.credits.push({ entryId, ...decision.credit, reason: `overpayment: ${decision.reason}` });
+    }
   }
-  if (decision.credit && toCents(decision.credit.amount) > 0n) {
+
+  async write(client: PoolClient, issuerId: string): Promise<void> {
+    if (this.payments.length > 0) await insertPayments(client, issuerId, this.payments);
+    if (this.credits.length === 0) return;
     await client.query(
       `insert into customer_credits (id, issuer_id, customer_key, amount, currency, entry_id, reason)
-       values ($1, $2, $3, $4, $5, $6, $7)`,
+       select gen_random_uuid(), $1, c.customer_key, c.amount, c.currency, c.entry_id, c.reason
+         from unnest($2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[])
+              as c(customer_key, amount, currency, entry_id, reason)`,
       [
-        crypto.randomUUID(),
         issuerId,
-        decision.credit.customerKey,
-        decision.credit.amount,
-        decision.credit.currency,
-        entryId,
-        `overpayment: ${decision.reason}`,
+        this.credits.map((c) => c.customerKey),
+        this.credits.map((c) => c.amount),
+        this.credits.map((c) => c.currency),
+        this.credits.map((c) => c.entryId),
+        this.credits.map((c) => c.reason),
       ],
     );
   }
 }
 
 /** Entries in BGN pay EUR invoices (converted at the fixed rate); every other match is in the entry's currency. */
-function invoiceCurrencyOf(entry: StatementEntry, decision: Extract<EntryDecision, { kind: 'matched' }>): string {
+function invoiceCurrencyOf(
+  entry: StatementEntry,
+  decision: Extract<EntryDecision, { kind: 'matched' }>,
+): string {
   return decision.conversion ? 'EUR' : entry.currency;
 }
 
@@ -167,6 +218,7 @@ async function reversedPaymentKey(
   client: PoolClient,
   invoiceId: string,
   amount: string,
+  taken: ReadonlySet<string> = new Set(),
 ): Promise<string | undefined> {
   const { rows } = await client.query<{ payment_key: string; amount: string }>(
     `select p.payment_key, p.amount from invoice_payments p
@@ -176,7 +228,41 @@ async function reversedPaymentKey(
     [invoiceId],
   );
   const wanted = -toCents(amount);
-  return (rows.find((r) => toCents(r.amount) === wanted) ?? rows[0])?.payment_key;
+  const open = rows.filter((r) => !taken.has(r.payment_key));
+  return (open.find((r) => toCents(r.amount) === wanted) ?? open[0])?.payment_key;
+}
+
+/** Many payments in one insert; a key already there writes nothing. */
+async function insertPayments(
+  client: Db | PoolClient,
+  issuerId: string,
+  rows: { entryId: string | undefined; payment: NewPayment }[],
+): Promise<void> {
+  await client.query(
+    `insert into invoice_payments (id, payment_key, invoice_id, issuer_id, source, entry_id, order_id, decision_id,
+                                   amount, currency, paid_at, reason, reversal_of)
+     select gen_random_uuid(), p.payment_key, p.invoice_id, $1, p.source, p.entry_id, p.order_id, p.decision_id,
+            p.amount, p.currency, p.paid_at, p.reason, p.reversal_of
+       from unnest($2::text[], $3::uuid[], $4::text[], $5::uuid[], $6::uuid[], $7::uuid[], $8::text[], $9::text[],
+                   $10::text[], $11::text[], $12::text[])
+            as p(payment_key, invoice_id, source, entry_id, order_id, decision_id, amount, currency, paid_at, reason,
+                 reversal_of)
+     on conflict (payment_key) do nothing`,
+    [
+      issuerId,
+      rows.map((r) => r.payment.key),
+      rows.map((r) => r.payment.invoiceId),
+      rows.map((r) => r.payment.source),
+      rows.map((r) => r.entryId ?? null),
+      rows.map((r) => r.payment.orderId ?? null),
+      rows.map((r) => r.payment.decisionId ?? null),
+      rows.map((r) => r.payment.amount),
+      rows.map((r) => r.payment.currency),
+      rows.map((r) => r.payment.paidAt),
+      rows.map((r) => r.payment.reason),
+      rows.map((r) => r.payment.reversalOf ?? null),
+    ],
+  );
 }
 
 export async function insertPayment(
@@ -253,9 +339,14 @@ const toPayment = (row: PaymentRow): InvoicePayment => ({
 });
 
 /** Payments of an import's entries that the lifecycles have not taken yet, in statement order. */
-export async function pendingPaymentsOfImport(db: Db | PoolClient, importId: string): Promise<InvoicePayment[]> {
+export async function pendingPaymentsOfImport(
+  db: Db | PoolClient,
+  importId: string,
+): Promise<InvoicePayment[]> {
   const { rows } = await db.query<PaymentRow>(
-    `select ${PAYMENT_COLUMNS.split(', ').map((c) => `p.${c}`).join(', ')}
+    `select ${PAYMENT_COLUMNS.split(', ')
+      .map((c) => `p.${c}`)
+      .join(', ')}
        from invoice_payments p join statement_entries e on e.id = p.entry_id
       where e.import_id = $1 and p.state = 'pending'
       order by e.position, p.created_at, p.payment_key`,
@@ -265,7 +356,10 @@ export async function pendingPaymentsOfImport(db: Db | PoolClient, importId: str
 }
 
 /** Every pending payment of an issuer (manual decisions, provider notifications, statements). */
-export async function pendingPaymentsOfIssuer(db: Db | PoolClient, issuerId: string): Promise<InvoicePayment[]> {
+export async function pendingPaymentsOfIssuer(
+  db: Db | PoolClient,
+  issuerId: string,
+): Promise<InvoicePayment[]> {
   const { rows } = await db.query<PaymentRow>(
     `select ${PAYMENT_COLUMNS} from invoice_payments where issuer_id = $1 and state = 'pending' order by created_at`,
     [issuerId],
@@ -274,9 +368,10 @@ export async function pendingPaymentsOfIssuer(db: Db | PoolClient, issuerId: str
 }
 
 export async function getPayment(db: Db | PoolClient, key: string): Promise<InvoicePayment | undefined> {
-  const { rows } = await db.query<PaymentRow>(`select ${PAYMENT_COLUMNS} from invoice_payments where payment_key = $1`, [
-    key,
-  ]);
+  const { rows } = await db.query<PaymentRow>(
+    `select ${PAYMENT_COLUMNS} from invoice_payments where payment_key = $1`,
+    [key],
+  );
   return rows[0] && toPayment(rows[0]);
 }
 
@@ -313,7 +408,11 @@ export function sumOf(payments: Pick<InvoicePayment, 'amount' | 'state'>[]): str
 }
 
 /** A matched entry whose payment the lifecycle refused goes back to the review queue, saying why. */
-export async function returnEntryToReview(db: Db | PoolClient, entryId: string, reason: string): Promise<void> {
+export async function returnEntryToReview(
+  db: Db | PoolClient,
+  entryId: string,
+  reason: string,
+): Promise<void> {
   await db.query(
     `update statement_entries
         set state = 'review',
@@ -340,7 +439,12 @@ export async function countImportEntries(db: Db | PoolClient, importId: string):
     [importId],
   );
   const of = (state: EntryState) => Number(rows.find((r) => r.state === state)?.n ?? 0);
-  const counts = { matched: of('matched'), review: of('review'), notAPayment: of('not-a-payment'), ignored: of('ignored') };
+  const counts = {
+    matched: of('matched'),
+    review: of('review'),
+    notAPayment: of('not-a-payment'),
+    ignored: of('ignored'),
+  };
   return { entries: counts.matched + counts.review + counts.notAPayment + counts.ignored, ...counts };
 }
 
@@ -397,7 +501,11 @@ export async function entriesOfImport(
 }
 
 /** The issuer's review queue: entries no rule could decide, oldest booking first. */
-export async function reviewQueue(db: Db | PoolClient, issuerId: string, limit = 200): Promise<LedgerEntry[]> {
+export async function reviewQueue(
+  db: Db | PoolClient,
+  issuerId: string,
+  limit = 200,
+): Promise<LedgerEntry[]> {
   const { rows } = await db.query<EntryRow>(
     `select ${ENTRY_COLUMNS} from statement_entries where issuer_id = $1 and state = 'review'
       order by booking_date, id limit $2`,
@@ -406,7 +514,10 @@ export async function reviewQueue(db: Db | PoolClient, issuerId: string, limit =
   return rows.map(toLedgerEntry);
 }
 
-export async function getLedgerEntry(db: Db | PoolClient, id: string): Promise<(LedgerEntry & { issuerId: string }) | undefined> {
+export async function getLedgerEntry(
+  db: Db | PoolClient,
+  id: string,
+): Promise<(LedgerEntry & { issuerId: string }) | undefined> {
   const { rows } = await db.query<EntryRow & { issuer_id: string }>(
     `select ${ENTRY_COLUMNS}, issuer_id from statement_entries where id = $1`,
     [id],
@@ -452,7 +563,10 @@ export async function creditsOfCustomer(
 }
 
 /** Provider and manual payments left pending for a while (the gateway that wrote them died before recording them). */
-export async function stalePendingPayments(db: Db | PoolClient, olderThanSeconds: number): Promise<InvoicePayment[]> {
+export async function stalePendingPayments(
+  db: Db | PoolClient,
+  olderThanSeconds: number,
+): Promise<InvoicePayment[]> {
   const { rows } = await db.query<PaymentRow>(
     `select ${PAYMENT_COLUMNS} from invoice_payments
       where state = 'pending' and source <> 'statement' and created_at < now() - make_interval(secs => $1)
