@@ -1,5 +1,7 @@
 import type { DeliveryRecord } from '../db/deliveries';
 import type { InvoiceRecord } from '../db/invoices';
+import type { ImportCounts } from '../db/payments/ledger';
+import type { StatementImport } from '../db/payments/statement-imports';
 import type { Invoice, Party } from '../domain/invoice/model';
 import {
   buildInvoiceResponse,
@@ -15,6 +17,8 @@ import type { ChannelAnswerStage } from '../workflows/messages';
  *   NAME.result.json    after verification: accepted, or rejected with every reason and its rule id
  *   NAME.response.xml   the Peppol Invoice Response (AB or RE); later NAME.AP.response.xml (viewed), NAME.PD.response.xml (paid)
  * A ZIP batch answers per entry (named after the entry's file name) and once for the batch (NAME.ack.json).
+ * A bank statement put into SFTP /statements is answered by one file that follows its import:
+ *   NAME.statement.json received, refused with the reason, or imported with the counts
  */
 export const answerNames = {
   ack: (fileName: string) => `${baseName(fileName)}.ack.json`,
@@ -23,7 +27,13 @@ export const answerNames = {
     code === 'AB' || code === 'RE'
       ? `${baseName(fileName)}.response.xml`
       : `${baseName(fileName)}.${code}.response.xml`,
+  statement: (fileName: string) => `${baseName(fileName)}.statement.json`,
 };
+
+/** The statement answer's name ends so; no invoice answer's does. */
+export function isStatementAnswerName(name: string): boolean {
+  return name.endsWith('.statement.json') && name.length > '.statement.json'.length;
+}
 
 /** Answer keys: each answer is written once, whatever retries and crashes happen. */
 export const answerKeys = {
@@ -101,6 +111,90 @@ export interface VerificationResultFile {
 export function splitRule(reason: string): { rule: string; message: string } {
   const match = /^([A-Z][A-Za-z0-9-]*(?:\[[^\]]+\])?):\s*(.*)$/s.exec(reason);
   return match ? { rule: match[1], message: match[2] } : { rule: 'HUB', message: reason };
+}
+
+/**
+ * NAME.statement.json: what became of a statement file, as its import stands now (it is rendered from the import each
+ * time it is read, so it moves from received to imported by itself).
+ */
+export interface StatementAnswerFile {
+  file: string;
+  status: 'received' | 'refused' | 'imported';
+  /** One sentence for a person reading the file. */
+  summary: string;
+  /** true when the hub had these bytes before: `import` is that first one, and nothing was imported again. */
+  duplicate: boolean;
+  import: { id: string; file: string; link: string; receivedAt: string; importedAt?: string };
+  uploadedAt: string;
+  sha256: string;
+  /** Why the file was refused; it is kept with this reason. */
+  error?: { code: string; message: string };
+  format?: string;
+  statements?: string[];
+  account?: string;
+  /** inFile: entries in the file; entries: those new to the hub, each decided as one of the others. */
+  counts?: { inFile: number } & ImportCounts;
+}
+
+export function statementAnswer(
+  upload: { name: string; uploadedAt: Date; repeated: boolean },
+  record: StatementImport,
+  counts: ImportCounts,
+  publicUrl: string,
+): StatementAnswerFile {
+  const answer: StatementAnswerFile = {
+    file: upload.name,
+    status: record.status,
+    summary: statementSummary(upload, record, counts),
+    duplicate: upload.repeated,
+    import: {
+      id: record.id,
+      file: record.fileName,
+      link: `${publicUrl}/api/v1/statements/${record.id}`,
+      receivedAt: record.receivedAt,
+      ...(record.importedAt ? { importedAt: record.importedAt } : {}),
+    },
+    uploadedAt: upload.uploadedAt.toISOString(),
+    sha256: record.sha256,
+  };
+  if (record.status === 'refused') {
+    answer.error = record.refusal ?? { code: 'REFUSED', message: 'the statement was refused' };
+    return answer;
+  }
+  if (record.format) {
+    answer.format = record.format;
+    answer.statements = record.statementIds;
+    if (record.account) answer.account = record.account;
+  }
+  if (record.status === 'imported') answer.counts = { inFile: record.entryCount, ...counts };
+  return answer;
+}
+
+function statementSummary(
+  upload: { repeated: boolean },
+  record: StatementImport,
+  counts: ImportCounts,
+): string {
+  const before = upload.repeated
+    ? `The hub already had this file (received ${record.receivedAt.slice(0, 10)} as ${record.fileName}); nothing new was imported. `
+    : '';
+  if (record.status === 'refused') {
+    return `${before}Refused: ${record.refusal?.message ?? 'the file cannot be read'} The file is kept with this reason.`;
+  }
+  if (record.status === 'received')
+    return `${before}Received; the import is under way and this answer follows it.`;
+  const decided = [
+    `${counts.matched} matched to invoices`,
+    `${counts.review} for review`,
+    `${counts.notAPayment} not a payment`,
+    ...(counts.ignored ? [`${counts.ignored} ignored`] : []),
+  ];
+  const known = record.entryCount - counts.entries;
+  return (
+    `${before}Imported: ${record.entryCount} ${record.entryCount === 1 ? 'entry' : 'entries'} in the file, ` +
+    `${counts.entries} new (${decided.join(', ')})` +
+    (known > 0 ? `; ${known} known from an earlier statement.` : '.')
+  );
 }
 
 export function jsonFile(value: unknown): Buffer {

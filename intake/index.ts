@@ -5,6 +5,7 @@ import type { Channel } from '../db/deliveries';
 import { recordReceivedInvoice, type InvoiceRecord } from '../db/invoices';
 import type { Issuer } from '../db/issuers';
 import { InvoiceFormatError, parseInvoice, summarizeInvoice } from '../domain/invoice';
+import { decodeStatement } from '../domain/payments/statements';
 import { XmlInputError } from '../domain/xml';
 import type { HubConfig } from '../platform/config';
 import { lifecycleWorkflowId, type LifecycleInput } from '../workflows/messages';
@@ -99,12 +100,31 @@ function readSummary(bytes: Buffer) {
   } catch (error) {
     // Only the parser's own verdicts describe the sender's input; anything else is the hub's fault and stays a 500.
     if (!(error instanceof XmlInputError || error instanceof InvoiceFormatError)) throw error;
+    const statement = error.code === 'TOO_LARGE' ? undefined : statementFormatOf(bytes);
+    if (statement) {
+      // The right file at the wrong door: say where it goes rather than why it is no invoice.
+      throw new IntakeError(
+        'BANK_STATEMENT',
+        `This is a bank statement (${statement}), not an invoice. Statements are imported from /statements over SFTP ` +
+          'or by POST /api/v1/statements.',
+        422,
+      );
+    }
     throw new IntakeError(error.code, error.message, error.code === 'TOO_LARGE' ? 413 : 422);
   }
   if (!summary.number?.trim()) {
     throw new IntakeError('MISSING_INVOICE_NUMBER', 'the invoice has no number (BT-1)', 422);
   }
   return summary;
+}
+
+/** The statement format these bytes are read as, or undefined when they are no bank statement. */
+function statementFormatOf(bytes: Buffer): string | undefined {
+  try {
+    return decodeStatement(bytes)[0]?.format;
+  } catch {
+    return undefined; // only a hint for a file already refused as no invoice
+  }
 }
 
 export async function startLifecycle(

@@ -6,6 +6,7 @@ import {
   type StatementImport,
   type StatementSource,
 } from '../db/payments/statement-imports';
+import { parseInvoice } from '../domain/invoice';
 import { StatementError } from '../domain/payments/model';
 import { readStatement } from '../domain/payments/statements';
 import type { HubConfig } from '../platform/config';
@@ -61,6 +62,23 @@ function readingRefusal(content: Buffer, fileName: string): { code: string; mess
     return undefined;
   } catch (failure) {
     if (!(failure instanceof StatementError)) throw failure;
-    return { code: failure.code, message: failure.message };
+    const invoice = failure.code === 'UNKNOWN_FORMAT' ? invoiceNumberIn(content) : undefined;
+    if (invoice === undefined) return { code: failure.code, message: failure.message };
+    // The right file in the wrong folder: say where it goes.
+    return {
+      code: failure.code,
+      message:
+        `${fileName}: This is an invoice${invoice ? ` (number ${invoice})` : ''}, not a bank statement. ` +
+        'Invoices are delivered to /inbox over SFTP or by POST /api/v1/invoices; nothing was imported.',
+    };
+  }
+}
+
+/** The number of the invoice these bytes are ('' when it has none), or undefined when they are no invoice. */
+function invoiceNumberIn(content: Buffer): string | undefined {
+  try {
+    return parseInvoice(content).number ?? '';
+  } catch {
+    return undefined; // only a hint: whatever the invoice reader says of a file that is no invoice, it is none
   }
 }

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { Client } from '@temporalio/client';
 import { withTransaction, type Db } from '../../db';
 import { findOutboxFile, listOutbox, readOutboxFile } from '../../db/channel-answers';
 import { findUnprocessedFile, listUnprocessedFiles, recordDelivery } from '../../db/deliveries';
@@ -10,9 +11,19 @@ import {
   renameStagedFile,
   stageFile,
   takeStagedFile,
+  type UploadFolder,
 } from '../../db/sftp-staged-files';
+import { MAX_STATEMENT_BYTES } from '../../domain/payments/statements';
+import { isStatementAnswerName } from '../../intake/answers';
 import { receiveFile } from '../../intake/deliveries';
+import type { HubConfig } from '../../platform/config';
 import { isTemporaryName, resolveMailboxPath, type Folder, type MailboxPath } from './paths';
+import {
+  findStatementAnswer,
+  receiveRenamedStatement,
+  receiveStatementUpload,
+  recentStatementAnswers,
+} from './statements';
 import { Upload, UploadError } from './upload';
 
 /** A request the mailbox refuses: the SFTP status and a sentence the client shows its user. */
@@ -35,6 +46,9 @@ export interface MailboxEntry {
 
 export interface MailboxDeps {
   db: Db;
+  /** For statements, which go to their import workflow before the client hears OK. */
+  temporal: Client;
+  config: HubConfig;
   maxUploadBytes: number;
   /** Days of answers the outbox lists (older ones stay in the database). */
   outboxDays: number;
@@ -44,10 +58,15 @@ export interface MailboxDeps {
 
 /**
  * One issuer's SFTP tree as a view of the database, the same on every gateway node:
- *   /inbox   files being uploaded under a temporary name (staged), and files received but not yet processed;
- *            once processed a file leaves /inbox and its acknowledgement is in /outbox, in one transaction, so a
- *            client that lost its connection can always tell what arrived: look in /inbox and /outbox.
- *   /outbox  the hub's answers (read only).
+ *   /inbox       invoices: files being uploaded under a temporary name (staged), and files received but not yet
+ *                processed; once processed a file leaves /inbox and its acknowledgement is in /outbox, in one
+ *                transaction, so a client that lost its connection can always tell what arrived: look in /inbox and
+ *                /outbox.
+ *   /statements  bank statements: only files still staged under a temporary name. A file under its final name is
+ *                received (recorded, and refused or handed to its import) before CLOSE is answered, so it is never
+ *                seen here: its answer is in /outbox at once.
+ *   /outbox      the hub's answers (read only): the invoice answers written by intake and the lifecycle, and
+ *                NAME.statement.json for each statement, rendered from its import as it stands.
  */
 export class IssuerMailbox {
   constructor(
@@ -62,7 +81,7 @@ export class IssuerMailbox {
   async stat(raw: string): Promise<MailboxEntry> {
     const target = this.resolve(raw);
     if (target.kind === 'root') return folderEntry('/', false);
-    if (target.kind === 'folder') return folderEntry(target.folder, target.folder === 'inbox');
+    if (target.kind === 'folder') return folderEntry(target.folder, target.folder !== 'outbox');
     const entry = await this.entry(target.folder, target.name);
     if (!entry) throw new SftpFailure('NO_SUCH_FILE', `${target.path} does not exist`);
     return entry;
@@ -76,11 +95,16 @@ export class IssuerMailbox {
   /** One file by name (clients stat every file they put: this must not read the whole folder). */
   private async entry(folder: Folder, name: string): Promise<MailboxEntry | undefined> {
     if (folder === 'outbox') {
+      if (isStatementAnswerName(name)) {
+        const statement = await findStatementAnswer(this.deps, this.issuer.id, name);
+        return statement && answerEntry(statement.name, statement.content.length, statement.modified);
+      }
       const answer = await findOutboxFile(this.deps.db, this.issuer.id, 'sftp', name);
-      return answer && { name, kind: 'file', size: answer.size, modified: answer.createdAt, writable: false };
+      return answer && answerEntry(name, answer.size, answer.createdAt);
     }
-    const staged = await findStagedFile(this.deps.db, this.issuer.id, name);
-    if (staged) return { name, kind: 'file', size: staged.size, modified: staged.stagedAt, writable: true };
+    const staged = await findStagedFile(this.deps.db, this.issuer.id, folder, name);
+    if (staged) return stagedEntry(staged);
+    if (folder === 'statements') return undefined;
     const received = await findUnprocessedFile(this.deps.db, this.issuer.id, 'sftp', name);
     return (
       received && { name, kind: 'file', size: received.size, modified: received.receivedAt, writable: false }
@@ -88,23 +112,24 @@ export class IssuerMailbox {
   }
 
   async list(folder: Folder | 'root'): Promise<MailboxEntry[]> {
-    if (folder === 'root') return [folderEntry('inbox', true), folderEntry('outbox', false)];
+    if (folder === 'root') {
+      return [folderEntry('inbox', true), folderEntry('outbox', false), folderEntry('statements', true)];
+    }
     if (folder === 'outbox') {
       const since = Date.now() - this.deps.outboxDays * 86_400_000;
-      return (await listOutbox(this.deps.db, this.issuer.id, 'sftp'))
+      const answers = (await listOutbox(this.deps.db, this.issuer.id, 'sftp'))
         .filter((a) => a.createdAt.getTime() >= since)
-        .map((a) => ({ name: a.name, kind: 'file', size: a.size, modified: a.createdAt, writable: false }));
+        .map((a) => answerEntry(a.name, a.size, a.createdAt));
+      const statements = (await recentStatementAnswers(this.deps, this.issuer.id, new Date(since))).map((a) =>
+        answerEntry(a.name, a.content.length, a.modified),
+      );
+      return [...answers, ...statements];
     }
-    const staged = await listStagedFiles(this.deps.db, this.issuer.id);
+    const staged = await listStagedFiles(this.deps.db, this.issuer.id, folder);
+    if (folder === 'statements') return staged.map(stagedEntry);
     const received = await listUnprocessedFiles(this.deps.db, this.issuer.id, 'sftp');
     return [
-      ...staged.map((f) => ({
-        name: f.name,
-        kind: 'file' as const,
-        size: f.size,
-        modified: f.stagedAt,
-        writable: true,
-      })),
+      ...staged.map(stagedEntry),
       ...received.map((f) => ({
         name: f.name,
         kind: 'file' as const,
@@ -123,6 +148,17 @@ export class IssuerMailbox {
         'files in /inbox cannot be read back; answers are in /outbox',
       );
     }
+    if (target.folder === 'statements') {
+      throw new SftpFailure(
+        'PERMISSION_DENIED',
+        `files in /statements cannot be read back; the answer to each is /outbox/NAME.statement.json`,
+      );
+    }
+    if (isStatementAnswerName(target.name)) {
+      const statement = await findStatementAnswer(this.deps, this.issuer.id, target.name);
+      if (!statement) throw new SftpFailure('NO_SUCH_FILE', `${target.path} does not exist`);
+      return statement.content;
+    }
     const answer = await readOutboxFile(this.deps.db, this.issuer.id, 'sftp', target.name);
     if (!answer) throw new SftpFailure('NO_SUCH_FILE', `${target.path} does not exist`);
     return answer.content;
@@ -131,7 +167,10 @@ export class IssuerMailbox {
   openUpload(raw: string): Upload {
     const target = this.file(raw);
     if (target.folder === 'outbox') throw new SftpFailure('PERMISSION_DENIED', '/outbox is read only');
-    return new Upload(target.name, this.deps.maxUploadBytes);
+    if (target.folder === 'statements') {
+      return new Upload('statements', target.name, Math.min(this.deps.maxUploadBytes, MAX_STATEMENT_BYTES));
+    }
+    return new Upload('inbox', target.name, this.deps.maxUploadBytes);
   }
 
   /**
@@ -148,7 +187,17 @@ export class IssuerMailbox {
     }
     const sha256 = crypto.createHash('sha256').update(content).digest('hex');
     if (isTemporaryName(upload.name)) {
-      await stageFile(this.deps.db, { issuerId: this.issuer.id, name: upload.name, content, sha256 });
+      await stageFile(this.deps.db, {
+        issuerId: this.issuer.id,
+        folder: upload.folder,
+        name: upload.name,
+        content,
+        sha256,
+      });
+      return;
+    }
+    if (upload.folder === 'statements') {
+      await receiveStatementUpload(this.deps, this.issuer.id, upload.name, content);
       return;
     }
     const delivery = await receiveFile(this.deps, {
@@ -169,21 +218,34 @@ export class IssuerMailbox {
     if (from.folder === 'outbox' || to.folder === 'outbox') {
       throw new SftpFailure('PERMISSION_DENIED', '/outbox is read only');
     }
-    const source = await this.entry('inbox', from.name);
+    if (from.folder !== to.folder) {
+      throw new SftpFailure(
+        'PERMISSION_DENIED',
+        `a file cannot move between /${from.folder} and /${to.folder}: upload it to the folder it belongs in ` +
+          '(invoices to /inbox, bank statements to /statements)',
+      );
+    }
+    const folder: UploadFolder = from.folder;
+    const source = await this.entry(folder, from.name);
     if (!source) throw new SftpFailure('NO_SUCH_FILE', `${from.path} does not exist`);
     if (!source.writable) {
       throw new SftpFailure('PERMISSION_DENIED', `${from.path} is already delivered and being processed`);
     }
-    if ((await this.entry('inbox', to.name))?.writable) {
+    if ((await this.entry(folder, to.name))?.writable) {
       // SFTP v3: a rename never replaces an existing file.
       throw new SftpFailure('FAILURE', `${to.path} already exists`);
     }
     if (isTemporaryName(to.name)) {
-      await renameStagedFile(this.deps.db, this.issuer.id, from.name, to.name);
+      await renameStagedFile(this.deps.db, this.issuer.id, folder, from.name, to.name);
+      return;
+    }
+    if (folder === 'statements') {
+      const upload = await receiveRenamedStatement(this.deps, this.issuer.id, from.name, to.name);
+      if (!upload) throw new SftpFailure('NO_SUCH_FILE', `${from.path} does not exist`);
       return;
     }
     const deliveryId = await withTransaction(this.deps.db, async (client) => {
-      const staged = await takeStagedFile(client, this.issuer.id, from.name);
+      const staged = await takeStagedFile(client, this.issuer.id, 'inbox', from.name);
       if (!staged) throw new SftpFailure('NO_SUCH_FILE', `${from.path} does not exist`);
       const { record } = await recordDelivery(client, {
         id: crypto.randomUUID(),
@@ -203,8 +265,8 @@ export class IssuerMailbox {
   async remove(raw: string): Promise<void> {
     const target = this.file(raw);
     if (target.folder === 'outbox') throw new SftpFailure('PERMISSION_DENIED', '/outbox is read only');
-    if (await removeStagedFile(this.deps.db, this.issuer.id, target.name)) return;
-    const received = await this.entry('inbox', target.name);
+    if (await removeStagedFile(this.deps.db, this.issuer.id, target.folder, target.name)) return;
+    const received = target.folder === 'inbox' ? await this.entry('inbox', target.name) : undefined;
     throw received
       ? new SftpFailure('PERMISSION_DENIED', `${target.path} is already delivered and cannot be removed`)
       : new SftpFailure('NO_SUCH_FILE', `${target.path} does not exist`);
@@ -219,4 +281,12 @@ export class IssuerMailbox {
 
 function folderEntry(name: string, writable: boolean): MailboxEntry {
   return { name, kind: 'folder', size: 0, modified: new Date(0), writable };
+}
+
+function answerEntry(name: string, size: number, modified: Date): MailboxEntry {
+  return { name, kind: 'file', size, modified, writable: false };
+}
+
+function stagedEntry(file: { name: string; size: number; stagedAt: Date }): MailboxEntry {
+  return { name: file.name, kind: 'file', size: file.size, modified: file.stagedAt, writable: true };
 }

@@ -1,15 +1,18 @@
 /**
- * What an issuer sees over SFTP: `/`, holding `/inbox` (it uploads there) and `/outbox` (the hub's answers, read
- * only), and files directly inside them. There is no disk behind these paths: they name rows of the hub's database,
- * so nothing outside the tree can be reached. Every path is checked before it is used; anything unusual is refused
+ * What an issuer sees over SFTP: `/`, holding `/inbox` (it uploads invoices there), `/statements` (it uploads bank
+ * statements there) and `/outbox` (the hub's answers, read only), and files directly inside them. There is no disk
+ * behind these paths: they name rows of the hub's database, so nothing outside the tree can be reached. Every path is checked before it is used; anything unusual is refused
  * with a reason rather than normalised into something else.
  */
-export type Folder = 'inbox' | 'outbox';
+export type Folder = 'inbox' | 'statements' | 'outbox';
 
 export type MailboxPath =
   | { kind: 'root'; path: '/' }
   | { kind: 'folder'; folder: Folder; path: string }
   | { kind: 'file'; folder: Folder; name: string; path: string };
+
+/** The folders, for messages that name them all. */
+export const TREE_FOLDERS = '/inbox, /statements and /outbox';
 
 /** A refused path: the SFTP status to answer with and a sentence for the client's user. */
 export class PathRefused extends Error {
@@ -23,7 +26,7 @@ export class PathRefused extends Error {
 
 export const MAX_PATH_BYTES = 1024;
 export const MAX_NAME_BYTES = 255;
-const FOLDERS: readonly string[] = ['inbox', 'outbox'];
+const FOLDERS: readonly string[] = ['inbox', 'statements', 'outbox'];
 
 export function resolveMailboxPath(raw: string): MailboxPath {
   if (raw.includes('\0')) throw new PathRefused('PERMISSION_DENIED', 'the path contains a NUL byte');
@@ -33,14 +36,14 @@ export function resolveMailboxPath(raw: string): MailboxPath {
   // Relative paths start at the issuer's root; "." means "here"; ".." is refused, never resolved.
   const parts = raw.split('/').filter((p) => p !== '' && p !== '.');
   if (parts.includes('..')) {
-    throw new PathRefused('PERMISSION_DENIED', 'paths with ".." are not allowed: use /inbox or /outbox');
+    throw new PathRefused('PERMISSION_DENIED', `paths with ".." are not allowed: use ${TREE_FOLDERS}`);
   }
   if (parts.length === 0) return { kind: 'root', path: '/' };
   const [folder, name, ...deeper] = parts;
   if (!FOLDERS.includes(folder)) {
     throw new PathRefused(
       'PERMISSION_DENIED',
-      `"/${folder}" is not yours to reach: your tree holds only /inbox and /outbox`,
+      `"/${folder}" is not yours to reach: your tree holds only ${TREE_FOLDERS}`,
     );
   }
   if (name === undefined) return { kind: 'folder', folder: folder as Folder, path: `/${folder}` };

@@ -7,7 +7,7 @@ import { processDelivery } from '../../intake/deliveries';
 import { logger } from '../../platform/logger';
 import { fingerprintOf } from './keys';
 import { IssuerMailbox, SftpFailure, type MailboxEntry } from './mailbox';
-import { PathRefused, type Folder } from './paths';
+import { PathRefused, TREE_FOLDERS, type Folder } from './paths';
 import type { Upload } from './upload';
 
 const { OPEN_MODE, STATUS_CODE } = utils.sftp;
@@ -31,8 +31,9 @@ export interface RunningSftpServer {
 
 /**
  * The hub's own SFTP server (ssh2, SFTP v3). Issuers log in with their issuer id and a registered public key, and see
- * only their own /inbox and /outbox. Every file closed under a final name is recorded before the client hears OK and
- * then processed in the background; a file this node could not finish is picked up by the delivery recovery.
+ * only their own /inbox, /statements and /outbox. Every file closed under a final name is recorded before the client
+ * hears OK; an invoice is then processed in the background (a file this node could not finish is picked up by the
+ * delivery recovery), a statement is refused or handed to its import workflow before the OK.
  */
 export async function startSftpServer(
   deps: IntakeDeps,
@@ -56,6 +57,8 @@ export async function startSftpServer(
           mailbox = new IssuerMailbox(
             {
               db: deps.db,
+              temporal: deps.temporal,
+              config: deps.config,
               maxUploadBytes: options.maxUploadBytes,
               outboxDays: options.outboxDays,
               onReceived: (id) => processing.push(id),
@@ -268,7 +271,7 @@ function serveMailbox(sftp: SFTPWrapper, mailbox: IssuerMailbox): void {
     sftp.status(
       reqId,
       STATUS_CODE.PERMISSION_DENIED,
-      'your tree is /inbox and /outbox: no folders can be made or removed',
+      `your tree is ${TREE_FOLDERS}: no folders can be made or removed`,
     );
   sftp.on('MKDIR', noFolders);
   sftp.on('RMDIR', noFolders);

@@ -1,6 +1,9 @@
+import type { UploadFolder } from '../../db/sftp-staged-files';
+
 /**
- * One file being written over SFTP. Clients send WRITE requests at offsets, several in flight and not necessarily
- * in order (OpenSSH's sftp keeps up to 64 outstanding), so the bytes are kept by offset and put together at CLOSE.
+ * One file being written over SFTP (to /inbox or /statements). Clients send WRITE requests at offsets, several in
+ * flight and not necessarily in order (OpenSSH's sftp keeps up to 64 outstanding), so the bytes are kept by offset and
+ * put together at CLOSE.
  * A file counts as complete only when the writes cover every byte from 0 to its end: anything with a hole (a resumed
  * upload, a client that died between writes and reconnected) is refused rather than delivered short.
  */
@@ -11,6 +14,7 @@ export class Upload {
   private highWater = 0;
 
   constructor(
+    readonly folder: UploadFolder,
     readonly name: string,
     private readonly maxBytes: number,
   ) {}
