@@ -49,7 +49,8 @@ export function paymentActivities({ db, mailer, config }: ActivityDeps) {
      */
     async importStatementEntries(importId: string): Promise<ImportResult> {
       const record = await getStatementImport(db, importId);
-      if (!record) throw ApplicationFailure.nonRetryable(`statement import ${importId} does not exist`, 'ImportMissing');
+      if (!record)
+        throw ApplicationFailure.nonRetryable(`statement import ${importId} does not exist`, 'ImportMissing');
       if (record.status === 'refused') return { ...emptyResult(), refused: record.refusal };
       let statements: BankStatement[];
       try {
@@ -102,7 +103,8 @@ export function paymentActivities({ db, mailer, config }: ActivityDeps) {
         const result = await applyPayment(client, config, db, payment);
         if (result.outcome === 'refused') {
           refused += 1;
-          if (payment.entryId) await returnEntryToReview(db, payment.entryId, `not recorded: ${result.refusal}`);
+          if (payment.entryId)
+            await returnEntryToReview(db, payment.entryId, `not recorded: ${result.refusal}`);
         } else {
           recorded += 1;
         }

@@ -37,7 +37,8 @@ export async function applyPayment(
   payment: InvoicePayment,
 ): Promise<{ outcome: PaymentOutcome; refusal?: string }> {
   const invoice = await getInvoice(db, payment.invoiceId);
-  if (!invoice) throw new Error(`payment ${payment.key} names invoice ${payment.invoiceId}, which does not exist`);
+  if (!invoice)
+    throw new Error(`payment ${payment.key} names invoice ${payment.invoiceId}, which does not exist`);
   const update: PaymentRecord = {
     paymentId: payment.key,
     amount: payment.amount,
@@ -81,7 +82,8 @@ async function sendToLifecycle(
     if (!(toCents(update.amount) < 0n && isClosed(failure))) throw failure;
   }
   const last = (await handle.result()) as LifecycleState;
-  if (last.status !== 'paid') throw new Error(`invoice ${invoice.number} is ${last.status}: nothing to reverse`);
+  if (last.status !== 'paid')
+    throw new Error(`invoice ${invoice.number} is ${last.status}: nothing to reverse`);
   await temporal.workflow.executeUpdateWithStart(recordPaymentUpdate, {
     args: [update],
     startWorkflowOperation: new WithStartWorkflowOperation('invoiceLifecycle', {

@@ -166,7 +166,8 @@ export async function invoiceLifecycle(
   }
 
   // A run started again for a reversal of a paid invoice: closed again unless the reversal reopens it.
-  if (isReopenedRun(carried) && !(await condition(() => state.status !== 'paid', REOPENED_RUN_WAIT))) return state;
+  if (isReopenedRun(carried) && !(await condition(() => state.status !== 'paid', REOPENED_RUN_WAIT)))
+    return state;
 
   // Reminders until the first view, unless the invoice is settled first.
   while (!state.viewedAt && state.remindersSent < input.timings.reminderDelays.length && !isSettled(state)) {

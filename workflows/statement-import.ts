@@ -6,10 +6,17 @@ import type { ImportResult } from '../activities/payments';
  * Reading and deciding a statement is one long activity that reports its progress: a worker that dies mid-file is
  * noticed within the heartbeat timeout, and the retry carries on from the entries already written.
  */
-const importing = proxyActivities<Pick<InvoiceActivities, 'importStatementEntries' | 'applyStatementPayments'>>({
+const importing = proxyActivities<
+  Pick<InvoiceActivities, 'importStatementEntries' | 'applyStatementPayments'>
+>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '20 seconds',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['ImportMissing'] },
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: ['ImportMissing'],
+  },
 });
 
 const work = proxyActivities<Pick<InvoiceActivities, 'completeStatementImport'>>({

@@ -130,4 +130,3 @@ function describe(pickup: SftpPickup, config: HubConfig) {
     workflowId: sftpPickupWorkflowId(pickup.issuerId),
   };
 }
-

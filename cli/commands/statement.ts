@@ -4,7 +4,11 @@ import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import type { Db } from '../../db';
 import { countImportEntries } from '../../db/payments/ledger';
-import { getStatementImport, recordStatementImport, type StatementImport } from '../../db/payments/statement-imports';
+import {
+  getStatementImport,
+  recordStatementImport,
+  type StatementImport,
+} from '../../db/payments/statement-imports';
 import { receiveStatement } from '../../intake/statements';
 import { printJson, withDatabase } from '../database';
 import { withTemporal } from '../temporal';
@@ -20,7 +24,9 @@ export function registerStatementCommands(program: Command): void {
   const statement = program.command('statement').description('bank statements: import and reconcile');
   statement
     .command('import')
-    .description('import a bank statement (camt.052/053/054, MT940/MT942) for an issuer and follow the matching')
+    .description(
+      'import a bank statement (camt.052/053/054, MT940/MT942) for an issuer and follow the matching',
+    )
     .argument('<file>', 'the statement file as the bank made it')
     .requiredOption('--issuer <id>', 'the issuer whose account the statement is')
     .option('--no-wait', 'return once the file is received, without following the import')
@@ -42,7 +48,9 @@ export function registerStatementCommands(program: Command): void {
           id: final.id,
           status: final.status,
           duplicate: received ? !received.created : undefined,
-          stored: received ? undefined : 'the hub is not running: the file is stored and imported when it starts',
+          stored: received
+            ? undefined
+            : 'the hub is not running: the file is stored and imported when it starts',
           refusal: final.refusal ?? null,
           format: final.format ?? null,
           counts: { inFile: final.entryCount, ...(await countImportEntries(db, final.id)) },
@@ -53,16 +61,20 @@ export function registerStatementCommands(program: Command): void {
 }
 
 async function storeOnly(db: Db, issuerId: string, file: string, content: Buffer): Promise<StatementImport> {
-  return (await recordStatementImport(db, { issuerId, source: 'cli', fileName: path.basename(file), content }))
-    .record;
+  return (
+    await recordStatementImport(db, { issuerId, source: 'cli', fileName: path.basename(file), content })
+  ).record;
 }
 
 /** Draws the entries written so far against the entries in the file until the import's workflow ends. */
 async function follow(db: Db, temporal: Client, record: StatementImport): Promise<void> {
-  const done = temporal.workflow.getHandle(record.workflowId).result().then(
-    () => true,
-    () => true,
-  );
+  const done = temporal.workflow
+    .getHandle(record.workflowId)
+    .result()
+    .then(
+      () => true,
+      () => true,
+    );
   let finished = false;
   void done.then(() => (finished = true));
   const bar = progressBar(process.stderr);
@@ -87,7 +99,8 @@ function progressBar(stream: NodeJS.WriteStream) {
       last = line;
       // A terminal gets one line redrawn; a log gets a line per change of a tenth.
       if (stream.isTTY) stream.write(`\r${line}`);
-      else if (total > 0 && Math.floor(share * 10) !== Math.floor(((done - 1) / total) * 10)) stream.write(`${line}\n`);
+      else if (total > 0 && Math.floor(share * 10) !== Math.floor(((done - 1) / total) * 10))
+        stream.write(`${line}\n`);
     },
     end() {
       if (stream.isTTY && last) stream.write('\n');

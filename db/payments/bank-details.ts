@@ -13,7 +13,10 @@ export interface BankDetailsChange {
  * Compares the invoice's payee accounts (BG-17, every payment means) with those of the issuer's earlier archived
  * invoices to the same recipient address. No earlier invoice, or no account on this one: nothing to compare, no alert.
  */
-export async function bankDetailsChange(db: Db | PoolClient, invoiceId: string): Promise<BankDetailsChange | undefined> {
+export async function bankDetailsChange(
+  db: Db | PoolClient,
+  invoiceId: string,
+): Promise<BankDetailsChange | undefined> {
   const { rows } = await db.query<{ current: boolean; iban: string }>(
     `with this as (select i.id, i.issuer_id, lower(i.recipient_email) as address, i.received_at
                      from invoices i where i.id = $1)

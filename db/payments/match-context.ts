@@ -18,7 +18,8 @@ export async function loadMatchContext(db: Db | PoolClient, issuerId: string): P
     const invoice = byId.get(payment.invoiceId);
     if (!invoice || !payment.counterpartyIban) continue;
     for (const sibling of byCustomer.get(invoice.customerKey) ?? []) {
-      if (!sibling.payerIbans.includes(payment.counterpartyIban)) sibling.payerIbans.push(payment.counterpartyIban);
+      if (!sibling.payerIbans.includes(payment.counterpartyIban))
+        sibling.payerIbans.push(payment.counterpartyIban);
     }
   }
   return { issuerId, invoices, providerOrders: await providerOrders(db, issuerId), recordedPayments };

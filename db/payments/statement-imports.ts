@@ -111,7 +111,10 @@ export async function getStatementImport(
 }
 
 export async function statementImportContent(db: Db | PoolClient, id: string): Promise<Buffer> {
-  const { rows } = await db.query<{ content: Buffer }>('select content from statement_imports where id = $1', [id]);
+  const { rows } = await db.query<{ content: Buffer }>(
+    'select content from statement_imports where id = $1',
+    [id],
+  );
   if (!rows[0]) throw new Error(`statement import ${id} does not exist`);
   return rows[0].content;
 }

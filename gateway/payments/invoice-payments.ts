@@ -52,6 +52,11 @@ export async function invoicePaymentsView(db: Db, invoice: InvoiceRecord): Promi
       state: p.state,
       refusal: p.refusal ?? null,
     })),
-    credits: credits.map((c) => ({ amount: c.amount, currency: c.currency, reason: c.reason, at: c.createdAt })),
+    credits: credits.map((c) => ({
+      amount: c.amount,
+      currency: c.currency,
+      reason: c.reason,
+      at: c.createdAt,
+    })),
   };
 }

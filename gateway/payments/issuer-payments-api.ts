@@ -43,9 +43,14 @@ export function createIssuerPaymentRoutes(
     async (req, res) => {
       const issuer = await authenticate(req);
       if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
-        throw new HttpError(400, 'EMPTY_BODY', 'the request body must be the statement file (camt.05x XML or MT940/MT942)');
+        throw new HttpError(
+          400,
+          'EMPTY_BODY',
+          'the request body must be the statement file (camt.05x XML or MT940/MT942)',
+        );
       }
-      const fileName = typeof req.query.name === 'string' && req.query.name.trim() ? req.query.name.trim() : 'statement';
+      const fileName =
+        typeof req.query.name === 'string' && req.query.name.trim() ? req.query.name.trim() : 'statement';
       const { record, created } = await receiveStatement(deps, {
         issuerId: issuer.id,
         source: 'api',
@@ -92,7 +97,8 @@ export function createIssuerPaymentRoutes(
     const issuer = await authenticate(req);
     const id = String(req.params.id);
     const record = UUID.test(id) ? await getInvoice(db, id) : undefined;
-    if (!record || record.issuerId !== issuer.id) throw new HttpError(404, 'INVOICE_NOT_FOUND', `no invoice ${id} of yours`);
+    if (!record || record.issuerId !== issuer.id)
+      throw new HttpError(404, 'INVOICE_NOT_FOUND', `no invoice ${id} of yours`);
     res.set('Cache-Control', 'no-store').json(await invoicePaymentsView(db, record));
   });
 

@@ -32,7 +32,8 @@ export function registerPaymentHandlers(stage: LifecycleStage): void {
       };
       if (payment.reversalOf) {
         const reopened = wasPaid && toCents(state.outstanding ?? '0') > 0n;
-        if (reopened) await stage.advance(stage.undisputedStatus(), 'payment reversed', { ...detail, reopened: true });
+        if (reopened)
+          await stage.advance(stage.undisputedStatus(), 'payment reversed', { ...detail, reopened: true });
         else await stage.note('payment reversed', { ...detail, reversalOf: payment.reversalOf });
       } else {
         await stage.note('payment recorded', detail);
@@ -68,7 +69,9 @@ function refusePayment(state: LifecycleState, payment: PaymentRecord, requireOpe
     throw new Error(`payment amount must be a non-zero decimal, got "${payment.amount}"`);
   }
   if (state.summary && payment.currency !== state.summary.currency) {
-    throw new Error(`payment currency ${payment.currency} differs from the invoice currency ${state.summary.currency}`);
+    throw new Error(
+      `payment currency ${payment.currency} differs from the invoice currency ${state.summary.currency}`,
+    );
   }
   const cents = toCents(payment.amount);
   if (cents > 0n) {
@@ -77,7 +80,8 @@ function refusePayment(state: LifecycleState, payment: PaymentRecord, requireOpe
     return;
   }
   if (!payment.reversalOf) throw new Error(`payment amount must be positive, got "${payment.amount}"`);
-  if (state.status === 'rejected' || state.status === 'cancelled') throw new Error(`the invoice is ${state.status}`);
+  if (state.status === 'rejected' || state.status === 'cancelled')
+    throw new Error(`the invoice is ${state.status}`);
   const reversed = state.payments.find((p) => p.paymentId === payment.reversalOf);
   if (!reversed) throw new Error(`payment ${payment.reversalOf} to reverse is not recorded on this invoice`);
   if (state.payments.some((p) => p.reversalOf === payment.reversalOf)) {

@@ -5,7 +5,14 @@ import { bankDetailsChange } from '../../../db/payments/bank-details';
 import { getPayment, insertPayment, paymentsOfInvoice, type NewPayment } from '../../../db/payments/ledger';
 import { applyPayment } from '../../../intake/payments';
 import { deliverInvoice, reaches, stateOf } from '../../support/dispute-hub';
-import { addTestIssuer, eventually, mailsTo, startTestHub, uniqueEmail, type TestHub } from '../../support/hub';
+import {
+  addTestIssuer,
+  eventually,
+  mailsTo,
+  startTestHub,
+  uniqueEmail,
+  type TestHub,
+} from '../../support/hub';
 
 /**
  * Payments from the ledger into invoices' lifecycles on a real worker and Temporal server: each payment once under
@@ -42,14 +49,21 @@ describe('payments reach the lifecycle once, with their source and reason', () =
   it('a partial payment leaves the balance open; sending the same payment again changes nothing', async () => {
     const { invoice } = await deliverInvoice(hub, issuer, uniqueEmail('partial'));
     const total = (await stateOf(hub, invoice.workflowId)).summary?.total as string;
-    const payment = await ledgerPayment(invoice.id, '10.00', { source: 'statement', reason: 'RF reference found' });
+    const payment = await ledgerPayment(invoice.id, '10.00', {
+      source: 'statement',
+      reason: 'RF reference found',
+    });
 
     expect((await applyPayment(hub.temporal, hub.config, hub.db, payment)).outcome).toBe('recorded');
     expect((await applyPayment(hub.temporal, hub.config, hub.db, payment)).outcome).toBe('already recorded');
 
     const state = await stateOf(hub, invoice.workflowId);
     expect(state.payments).toHaveLength(1);
-    expect(state.payments[0]).toMatchObject({ paymentId: payment.key, source: 'statement', reason: 'RF reference found' });
+    expect(state.payments[0]).toMatchObject({
+      paymentId: payment.key,
+      source: 'statement',
+      reason: 'RF reference found',
+    });
     expect(state.amountPaid).toBe('10.00');
     expect(Number(state.outstanding)).toBeCloseTo(Number(total) - 10, 2);
     expect(state.status).toBe('awaiting view');
@@ -60,17 +74,28 @@ describe('payments reach the lifecycle once, with their source and reason', () =
     const email = uniqueEmail('reversal');
     const { invoice } = await deliverInvoice(hub, issuer, email);
     const total = (await stateOf(hub, invoice.workflowId)).summary?.total as string;
-    const payment = await ledgerPayment(invoice.id, total, { source: 'provider', reason: 'card payment, order 1000001' });
+    const payment = await ledgerPayment(invoice.id, total, {
+      source: 'provider',
+      reason: 'card payment, order 1000001',
+    });
     await applyPayment(hub.temporal, hub.config, hub.db, payment);
     const handle = hub.temporal.workflow.getHandle(invoice.workflowId);
     expect((await handle.result()).status).toBe('paid');
 
-    const paidMails = await eventually(async () => {
-      const mails = (await mailsTo(email)).filter((m) => m.subject.includes(`invoice ${invoice.number}`) && m.subject.startsWith('Платена'));
-      return mails.length === 1 ? mails : undefined;
-    }, 20_000, 'the paid receipt to the recipient');
+    const paidMails = await eventually(
+      async () => {
+        const mails = (await mailsTo(email)).filter(
+          (m) => m.subject.includes(`invoice ${invoice.number}`) && m.subject.startsWith('Платена'),
+        );
+        return mails.length === 1 ? mails : undefined;
+      },
+      20_000,
+      'the paid receipt to the recipient',
+    );
     expect(paidMails[0].text).toContain('card payment, order 1000001');
-    const issuerMails = (await mailsTo(issuer.email)).filter((m) => m.subject.startsWith(`Платена: фактура № ${invoice.number}`));
+    const issuerMails = (await mailsTo(issuer.email)).filter((m) =>
+      m.subject.startsWith(`Платена: фактура № ${invoice.number}`),
+    );
     expect(issuerMails).toHaveLength(1);
 
     const reversal = await ledgerPayment(invoice.id, `-${total}`, {
@@ -122,7 +147,9 @@ describe('bank-detail change alert', () => {
     });
     const warned = (await mailsTo(email)).find((m) => m.subject.includes(second.invoice.number));
     expect(warned?.text).toContain('WARNING: this invoice names a new bank account (BG18RZBB91550123456789)');
-    const told = (await mailsTo(issuer.email)).filter((m) => m.subject.includes(`New bank account on invoice ${second.invoice.number}`));
+    const told = (await mailsTo(issuer.email)).filter((m) =>
+      m.subject.includes(`New bank account on invoice ${second.invoice.number}`),
+    );
     expect(told).toHaveLength(1);
     const third = await deliverInvoice(hub, issuer, email);
     expect(await bankDetailsChange(hub.db, third.invoice.id)).toBeUndefined(); // the usual account again
