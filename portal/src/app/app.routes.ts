@@ -1,6 +1,7 @@
 import { Routes } from '@angular/router';
 import { authGuard } from './auth/auth.guard';
 import { DISPUTE_ROUTES } from './disputes/dispute.routes';
+import { RECONCILIATION_ROUTES } from './reconciliation/reconciliation.routes';
 import { InviteComponent } from './auth/invite.component';
 import { LoginComponent } from './auth/login.component';
 import { pageTitle } from './i18n';
@@ -72,6 +73,8 @@ export const routes: Routes = [
   },
   // Disputes: the form, the thread for both sides, an issuer's list (disputes/dispute.routes.ts).
   ...DISPUTE_ROUTES,
+  // Reconciliation: review queue, statements, an entry's decisions (reconciliation/reconciliation.routes.ts).
+  ...RECONCILIATION_ROUTES,
   { path: '', pathMatch: 'full', redirectTo: 'invoices' },
   { path: '**', redirectTo: 'invoices' },
 ];

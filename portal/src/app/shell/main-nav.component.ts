@@ -121,5 +121,6 @@ export class MainNavComponent {
   readonly issuerLinks = [
     { path: 'disputes', label: 'accounts.nav.disputes' },
     { path: 'deliveries', label: 'accounts.nav.deliveries' },
+    { path: 'reconciliation', label: 'reconciliation.nav' },
   ] as const;
 }

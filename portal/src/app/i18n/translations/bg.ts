@@ -1,6 +1,7 @@
 import type { Dictionary } from '../keys';
 import { archiveBg } from '../../search/archive.bg';
 import { disputesBg } from '../../disputes/disputes.bg';
+import { reconciliationBg } from '../../reconciliation/reconciliation.bg';
 
 /**
  * Bulgarian texts, the portal's default. Accounting words follow the VAT Act and Bulgarian invoices: Доставчик,
@@ -11,6 +12,8 @@ export const bg = {
   archive: archiveBg,
   // Disputes (disputes/): their own file, one key here.
   disputes: disputesBg,
+  // The issuer's reconciliation view (reconciliation/): its own file, one key here.
+  reconciliation: reconciliationBg,
   app: {
     brand: 'Хъб за е-фактури',
     skipToContent: 'Към основното съдържание',

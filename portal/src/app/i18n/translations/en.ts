@@ -4,12 +4,15 @@
  */
 import { archiveEn } from '../../search/archive.en';
 import { disputesEn } from '../../disputes/disputes.en';
+import { reconciliationEn } from '../../reconciliation/reconciliation.en';
 
 export const en = {
   // The searchable archive (search/, issuer/): its own file, one key here.
   archive: archiveEn,
   // Disputes (disputes/): their own file, one key here.
   disputes: disputesEn,
+  // The issuer's reconciliation view (reconciliation/): its own file, one key here.
+  reconciliation: reconciliationEn,
   app: {
     brand: 'e-invoice hub',
     skipToContent: 'Skip to main content',
