@@ -68,25 +68,25 @@ export function paymentActivities({ db, mailer, config }: ActivityDeps) {
         entryCount: statements.reduce((n, s) => n + s.entries.length, 0),
       });
       const context = await loadMatchContext(db, record.issuerId);
+      // Every new entry of the file is decided in one pass, in file order, so a later statement (the next page of an
+      // MT940, the next day in a camt.053) sees what an earlier one paid; the matcher reads only the entries.
+      const fresh: Omit<DecidedEntry, 'decision'>[] = [];
       let alreadyKnown = 0;
       for (const statement of statements) {
         const keys = statement.entries.map((entry) => entryKey(statement, entry));
         const known = await knownEntryKeys(db, record.issuerId, keys);
-        const fresh = statement.entries.filter((_, i) => !known.has(keys[i]));
-        alreadyKnown += statement.entries.length - fresh.length;
-        const decisions = decideStatement({ ...statement, entries: fresh }, context);
-        const decided: DecidedEntry[] = fresh.map((entry, i) => ({
-          key: entryKey(statement, entry),
-          position: entry.index,
-          entry,
-          decision: decisions[i],
-        }));
-        for (let start = 0; start < decided.length; start += CHUNK) {
-          await withTransaction(db, (client) =>
-            writeDecidedEntries(client, record.issuerId, importId, decided.slice(start, start + CHUNK)),
-          );
-          Context.current().heartbeat({ statement: statement.id, written: start + CHUNK });
-        }
+        statement.entries.forEach((entry, i) => {
+          if (known.has(keys[i])) alreadyKnown += 1;
+          else fresh.push({ key: keys[i], position: fresh.length + alreadyKnown, entry });
+        });
+      }
+      const decisions = decideStatement({ ...statements[0], entries: fresh.map((f) => f.entry) }, context);
+      const decided: DecidedEntry[] = fresh.map((item, i) => ({ ...item, decision: decisions[i] }));
+      for (let start = 0; start < decided.length; start += CHUNK) {
+        await withTransaction(db, (client) =>
+          writeDecidedEntries(client, record.issuerId, importId, decided.slice(start, start + CHUNK)),
+        );
+        Context.current().heartbeat({ written: Math.min(start + CHUNK, decided.length) });
       }
       return { ...emptyResult(), ...(await countImportEntries(db, importId)), alreadyKnown };
     },

@@ -111,7 +111,9 @@ async function statementPayments(db: Db | PoolClient, issuerId: string): Promise
   }>(
     `select e.entry_key, p.invoice_id, p.amount, p.currency, e.counterparty_iban, e.booking_date, e.entry
        from invoice_payments p join statement_entries e on e.id = p.entry_id
-      where p.issuer_id = $1 and p.state in ('pending', 'recorded') and p.reversal_of is null`,
+      where p.issuer_id = $1 and p.state in ('pending', 'recorded') and p.reversal_of is null
+        and not exists (select 1 from invoice_payments r
+                         where r.reversal_of = p.payment_key and r.state in ('pending', 'recorded'))`,
     [issuerId],
   );
   return rows.map((row) => ({
