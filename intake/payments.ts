@@ -8,6 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db';
 import { getInvoice, type InvoiceRecord } from '../db/invoices';
 import {
+  getPayment,
   markPaymentRecorded,
   markPaymentRefused,
   stalePendingPayments,
@@ -36,6 +37,11 @@ export async function applyPayment(
   db: Db,
   payment: InvoicePayment,
 ): Promise<{ outcome: PaymentOutcome; refusal?: string }> {
+  // A clerk may have withdrawn it since it was read (an undo): only a payment still pending is sent.
+  const current = await getPayment(db, payment.key);
+  if (current?.state === 'withdrawn' || current?.state === 'refused') {
+    return { outcome: 'refused', refusal: current.refusal ?? `payment ${payment.key} was withdrawn` };
+  }
   const invoice = await getInvoice(db, payment.invoiceId);
   if (!invoice)
     throw new Error(`payment ${payment.key} names invoice ${payment.invoiceId}, which does not exist`);
