@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { Invoice, InvoiceSummary } from '../domain/invoice/model';
-import type { Db } from './index';
+import { withTransaction, type Db } from './index';
 
 export interface InvoiceRecord {
   id: string;
@@ -137,26 +137,34 @@ export interface TimelineEntry {
   detail: Record<string, unknown>;
 }
 
-/** Writes a lifecycle event and the status it leads to; the event key makes a retried write harmless. */
+/**
+ * Writes a lifecycle event and the status it leads to; the event key makes a retried write harmless. Keys begin with
+ * the event's place in the timeline ("12:paid in full"): a workflow writes several events at once (a payment noted by
+ * its handler while the main flow closes the invoice as paid), so the status is taken only from an event no later one
+ * has overtaken. The invoice row is locked first, so two such writes are decided one after the other.
+ */
 export async function recordInvoiceEvent(
   db: Db,
   invoiceId: string,
   event: { key: string; type: string; status: string; at: string; detail?: Record<string, unknown> },
 ): Promise<void> {
-  await db.query(
-    `with inserted as (
-       insert into invoice_events (invoice_id, event_key, type, at, detail) values ($1, $2, $3, $4, $5)
-       on conflict (invoice_id, event_key) do nothing returning 1)
-     update invoices set status = $6 where id = $1 and exists (select 1 from inserted)`,
-    [
-      invoiceId,
-      event.key,
-      event.type,
-      event.at,
-      { ...(event.detail ?? {}), status: event.status },
-      event.status,
-    ],
-  );
+  await withTransaction(db, async (client) => {
+    await client.query('select 1 from invoices where id = $1 for update', [invoiceId]);
+    const inserted = await client.query(
+      `insert into invoice_events (invoice_id, event_key, type, at, detail) values ($1, $2, $3, $4, $5)
+       on conflict (invoice_id, event_key) do nothing`,
+      [invoiceId, event.key, event.type, event.at, { ...(event.detail ?? {}), status: event.status }],
+    );
+    if (inserted.rowCount !== 1) return;
+    await client.query(
+      `update invoices set status = $3 where id = $1
+          and not exists (select 1 from invoice_events e
+                           where e.invoice_id = $1 and e.event_key <> $2
+                             and substring(e.event_key from '^[0-9]+')::bigint
+                                 > coalesce(substring($2 from '^[0-9]+')::bigint, -1))`,
+      [invoiceId, event.key, event.status],
+    );
+  });
 }
 
 export async function listInvoiceEvents(db: Db, invoiceId: string): Promise<TimelineEntry[]> {

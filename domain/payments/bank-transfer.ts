@@ -7,7 +7,7 @@
 import { electronicFormatIBAN, isValidBIC, isValidIBAN } from 'ibantools';
 import { validate as isValidRfReference } from 'node-iso11649';
 import type { Invoice, PaymentInstructions } from '../invoice/model';
-import { creditorReference, type EpcCreditTransfer } from './epc-qr';
+import { creditorReference, EpcQrError, epcQrPayload, type EpcCreditTransfer } from './epc-qr';
 
 export interface TransferReference {
   /** rf: a structured creditor reference (ISO 11649); text: remittance text as the invoice writes it. */
@@ -83,7 +83,6 @@ export function epcTransferOf(
   transfer: BankTransfer,
   payment: { amount: string; currency: string; invoiceNumber: string },
 ): EpcCreditTransfer {
-  const cut = (value: string, max: number) => [...value].slice(0, max).join('');
   return {
     name: cut(transfer.beneficiary ?? '', NAME_MAX),
     iban: transfer.iban,
@@ -94,6 +93,36 @@ export function epcTransferOf(
     text: transfer.reference.kind === 'text' ? cut(transfer.reference.value, TEXT_MAX) : undefined,
     information: cut(`Фактура ${oneLine(payment.invoiceNumber)}`, NAME_MAX),
   };
+}
+
+/**
+ * The EPC QR payload of `epcTransferOf`, made to fit the code's 331 bytes: Cyrillic takes two bytes a letter, so a long
+ * name with long remittance text can pass them. The note for the payer goes first, then the text is shortened; the
+ * account, amount and a structured reference are never touched. Other refusals (a bad IBAN…) are thrown as they are.
+ */
+export function epcPayloadOf(
+  transfer: BankTransfer,
+  payment: { amount: string; currency: string; invoiceNumber: string },
+): string {
+  const full = epcTransferOf(transfer, payment);
+  const fits = (candidate: EpcCreditTransfer): boolean => {
+    try {
+      epcQrPayload(candidate);
+      return true;
+    } catch (error) {
+      if (error instanceof EpcQrError && error.code === 'TOO_LARGE') return false;
+      throw error;
+    }
+  };
+  if (fits(full)) return epcQrPayload(full);
+  const plain = { ...full, information: undefined };
+  let text = [...(plain.text ?? '')];
+  while (text.length > 1 && !fits({ ...plain, text: text.join('') })) text = text.slice(0, -1);
+  return epcQrPayload({ ...plain, text: plain.text === undefined ? undefined : text.join('') });
+}
+
+function cut(value: string, max: number): string {
+  return [...value].slice(0, max).join('');
 }
 
 // Line breaks and tabs would shift the EPC code's lines; a person reads them as spaces anyway.

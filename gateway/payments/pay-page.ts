@@ -5,8 +5,8 @@ import { claimsOfInvoice, type PaymentClaim } from '../../db/payments/claims';
 import { ordersOfInvoice } from '../../db/payments/orders';
 import type { Invoice } from '../../domain/invoice/model';
 import { toCents } from '../../domain/money';
-import { bankTransferOf, epcTransferOf, type BankTransfer } from '../../domain/payments/bank-transfer';
-import { EpcQrError, epcQrPayload, epcQrSvg } from '../../domain/payments/epc-qr';
+import { bankTransferOf, epcPayloadOf, type BankTransfer } from '../../domain/payments/bank-transfer';
+import { EpcQrError, epcQrSvg } from '../../domain/payments/epc-qr';
 import type { HubConfig } from '../../platform/config';
 import { CLOSED_STATUSES, PAY_CURRENCY, cardProviderOf, orderView } from './card-payments';
 import { invoicePaymentsView } from './invoice-payments';
@@ -36,13 +36,11 @@ export async function invoicePaymentPage(
   let qrProblem: PayUnavailable | null = qrUnavailable;
   if (!qrUnavailable && transfer) {
     try {
-      const payload = epcQrPayload(
-        epcTransferOf(transfer, {
-          amount: money.outstanding,
-          currency: money.currency,
-          invoiceNumber: invoice.number,
-        }),
-      );
+      const payload = epcPayloadOf(transfer, {
+        amount: money.outstanding,
+        currency: money.currency,
+        invoiceNumber: invoice.number,
+      });
       qr = { svg: await epcQrSvg(payload) };
     } catch (error) {
       if (!(error instanceof EpcQrError)) throw error;

@@ -280,9 +280,10 @@ describeBrowser('recipient portal in a browser', () => {
     await page.getByRole('heading', { name: 'Your invoices' }).waitFor();
 
     const row = await visibleText(page, 'table.invoice-list tbody tr');
+    // Unpaid: the row offers "Pay" beside its status.
     expect(row).toMatch(
       new RegExp(
-        `^${invoice.number} Примерна Търговия ЕООД 15 Jan 2026 14 Feb 2026 €706\\.10 Awaiting view ?Opened$`,
+        `^${invoice.number} Примерна Търговия ЕООД 15 Jan 2026 14 Feb 2026 €706\\.10 Awaiting view ?Pay ?Opened$`,
       ),
     );
     await page.screenshot({ path: path.join(SCREENSHOTS, 'invoice-list-desktop.png'), fullPage: true });

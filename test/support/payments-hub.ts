@@ -4,6 +4,7 @@ import { startSimulatedEpay, type SimulatedEpay } from '../../connectors/payment
 import { freePort } from '../../embedded/ports';
 import { createGatewayApp } from '../../gateway/app';
 import { EPAY_NOTIFY_PATH } from '../../gateway/payments/provider-notify';
+import { resumePayments } from '../../intake/payments';
 import type { DisputeHub } from './dispute-hub';
 import { startTestHub } from './hub';
 
@@ -11,7 +12,9 @@ import { startTestHub } from './hub';
  * The whole hub for payment tests, with the simulated ePay.bg as its card provider: a real worker on Temporal,
  * PostgreSQL and SMTP; the gateway on a port known in advance, so that PUBLIC_URL (the provider's return URL) and the
  * notify URL point at it; and the simulator, whose notifications are signed with the merchant's secret and retried on
- * a short schedule. Everything the dispute hub's helpers take (deliverInvoice, loggedIn, …) works on it.
+ * a short schedule; and the gateway's recovery pass every second (a payment the lifecycle could not be told about at
+ * once is recorded by it, as in production). Everything the dispute hub's helpers take (deliverInvoice, loggedIn, …)
+ * works on it.
  */
 export interface PaymentsHub extends DisputeHub {
   /** The simulated provider: its hosted page, test switches and the notifications it sent. */
@@ -41,12 +44,18 @@ export async function startPaymentsHub(overrides: Record<string, string> = {}): 
     merchants: [{ ...merchant, notifyUrl: `${baseUrl}${EPAY_NOTIFY_PATH}` }],
     retryDelaysMs: [300, 600, 1200],
   });
+  let recovering = Promise.resolve();
+  const recovery = setInterval(() => {
+    recovering = recovering.then(() => resumePayments(hub, 1)).catch(() => undefined);
+  }, 1000);
   return {
     ...hub,
     baseUrl,
     epay,
     merchant,
     async stop() {
+      clearInterval(recovery);
+      await recovering;
       await epay.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -6,6 +6,7 @@ import { InviteComponent } from './auth/invite.component';
 import { LoginComponent } from './auth/login.component';
 import { pageTitle } from './i18n';
 import { InvoiceListComponent } from './invoices/invoice-list.component';
+import { PAYMENT_ROUTES } from './payments/payment.routes';
 
 /**
  * The e-mail links point at /invite/:token?invoice=<id> and /invoices/:id (PUBLIC_URL as origin). The first pages
@@ -75,6 +76,8 @@ export const routes: Routes = [
   ...DISPUTE_ROUTES,
   // Reconciliation: review queue, statements, an entry's decisions (reconciliation/reconciliation.routes.ts).
   ...RECONCILIATION_ROUTES,
+  // Paying an invoice: the card provider's return page (payments/payment.routes.ts).
+  ...PAYMENT_ROUTES,
   { path: '', pathMatch: 'full', redirectTo: 'invoices' },
   { path: '**', redirectTo: 'invoices' },
 ];

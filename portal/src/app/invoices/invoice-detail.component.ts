@@ -16,6 +16,7 @@ import { PortalApi, PortalApiError } from '../api/portal-api';
 import { problemText } from '../api/problem-text';
 import { DocumentTextDirective, Language, TranslatePipe } from '../i18n';
 import { InvoiceDisputesComponent } from '../disputes/invoice-disputes.component';
+import { PayPanelComponent } from '../payments/pay-panel.component';
 import { FORMAT_PIPES } from '../shared/format.pipes';
 import { channelText, timelineEntryView } from './invoice-texts';
 import { toInvoiceView } from './invoice-view';
@@ -33,6 +34,7 @@ import { StatusBadgeComponent } from './status-badge.component';
     TranslatePipe,
     DocumentTextDirective,
     InvoiceDisputesComponent,
+    PayPanelComponent,
     ...FORMAT_PIPES,
   ],
   templateUrl: './invoice-detail.component.html',

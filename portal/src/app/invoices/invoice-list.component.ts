@@ -43,6 +43,11 @@ export class InvoiceListComponent implements OnInit {
     return failure === null ? null : problemText(failure, this.language.translator(), 'invoices.loadFailed');
   });
 
+  /** Unpaid and still open: the row offers "Pay", which opens the invoice at its pay panel. */
+  payable(status: string): boolean {
+    return !['paid', 'cancelled', 'rejected'].includes(status);
+  }
+
   ngOnInit(): Promise<void> {
     return this.pager.firstPage();
   }

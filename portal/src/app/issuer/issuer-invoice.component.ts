@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, OnInit, computed, inject, input, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { InvoiceDisputesComponent } from '../disputes/invoice-disputes.component';
+import { IssuerPaymentsComponent } from '../payments/issuer-payments.component';
 import type { IssuerInvoiceDetail, IssuerTimelineEntry } from '../../../../gateway/portal/search-contract';
 import { problemText } from '../api/problem-text';
 import { DocumentTextDirective, Language, TranslatePipe, type PlainTranslationKey } from '../i18n';
@@ -31,6 +32,7 @@ function facts(entry: IssuerTimelineEntry): string[] {
     RouterLink,
     StatusBadgeComponent,
     InvoiceDisputesComponent,
+    IssuerPaymentsComponent,
     TranslatePipe,
     DocumentTextDirective,
     ...FORMAT_PIPES,

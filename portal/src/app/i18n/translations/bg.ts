@@ -2,6 +2,7 @@ import type { Dictionary } from '../keys';
 import { archiveBg } from '../../search/archive.bg';
 import { disputesBg } from '../../disputes/disputes.bg';
 import { reconciliationBg } from '../../reconciliation/reconciliation.bg';
+import { paymentsBg } from '../../payments/payments.bg';
 
 /**
  * Bulgarian texts, the portal's default. Accounting words follow the VAT Act and Bulgarian invoices: Доставчик,
@@ -14,6 +15,8 @@ export const bg = {
   disputes: disputesBg,
   // The issuer's reconciliation view (reconciliation/): its own file, one key here.
   reconciliation: reconciliationBg,
+  // Paying an invoice (payments/): its own file, one key here.
+  payments: paymentsBg,
   app: {
     brand: 'Хъб за е-фактури',
     skipToContent: 'Към основното съдържание',

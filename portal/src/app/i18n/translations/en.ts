@@ -5,6 +5,7 @@
 import { archiveEn } from '../../search/archive.en';
 import { disputesEn } from '../../disputes/disputes.en';
 import { reconciliationEn } from '../../reconciliation/reconciliation.en';
+import { paymentsEn } from '../../payments/payments.en';
 
 export const en = {
   // The searchable archive (search/, issuer/): its own file, one key here.
@@ -13,6 +14,8 @@ export const en = {
   disputes: disputesEn,
   // The issuer's reconciliation view (reconciliation/): its own file, one key here.
   reconciliation: reconciliationEn,
+  // Paying an invoice (payments/): its own file, one key here.
+  payments: paymentsEn,
   app: {
     brand: 'e-invoice hub',
     skipToContent: 'Skip to main content',

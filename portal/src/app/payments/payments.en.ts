@@ -1,0 +1,157 @@
+/**
+ * English texts of paying an invoice (payments/), under `payments` in translations/en.ts. Bulgarian in
+ * payments.bg.ts; the compiler holds it to these keys and placeholders.
+ */
+export const paymentsEn = {
+  titles: {
+    return: 'Card payment',
+  },
+  panel: {
+    heading: 'Pay this invoice',
+    loading: 'Loading the payment details…',
+    loadFailed: 'The payment details could not be loaded.',
+    total: 'Amount payable',
+    paid: 'Paid so far',
+    open: 'Open balance',
+    paidInFull: 'This invoice is paid in full.',
+    closed: 'This invoice takes no payment now.',
+  },
+  warning: {
+    heading: 'Check before you pay: a new bank account',
+    text: 'This invoice asks you to pay to {{ibans}}. Earlier invoices from this issuer named {{earlier}}. Fraudsters send invoices with changed bank details: confirm the account with the issuer, through a phone number or address you already know, before you pay.',
+  },
+  transfer: {
+    heading: 'By bank transfer',
+    intro: 'Make a transfer with these details, or scan the QR code with your banking app.',
+    beneficiary: 'Beneficiary',
+    iban: 'IBAN',
+    bic: 'BIC',
+    amount: 'Amount',
+    reference: 'Payment reference',
+    referenceRf: 'A structured creditor reference (RF): enter it exactly as shown, in the reference field.',
+    referenceText: 'Write this in the reason for payment, so the issuer can match your transfer.',
+    referenceMade:
+      'The invoice names no reference; this one is made from its number and lets the issuer match your transfer.',
+    noAccount: 'The invoice names no bank account to pay to. Ask the issuer how to pay.',
+    invalidIban:
+      'This account number is not a valid IBAN. Do not pay to it: ask the issuer for the right account.',
+    invalidBic: 'This bank code is not a valid BIC; your bank finds the bank from the IBAN.',
+    copy: 'Copy',
+    copyLabel: 'Copy: {{what}}',
+    copied: '{{what}} copied.',
+    copyFailed: 'Could not copy; select the text and copy it yourself.',
+  },
+  qr: {
+    alt: 'EPC QR code for your banking app: transfer {{amount}} to {{iban}}, reference {{reference}}',
+    caption: 'Scan with your banking app (EPC QR code for euro transfers). The amount is the open balance.',
+    unavailable: {
+      NO_ACCOUNT: 'No QR code: the invoice names no account.',
+      BAD_IBAN: 'No QR code: the account number is not a valid IBAN.',
+      NOT_EUR: 'No QR code: it is for euro transfers only.',
+      NOTHING_OPEN: 'No QR code: nothing is open on this invoice.',
+      NOT_PAYABLE: 'No QR code: this invoice takes no payment.',
+      CARD_NOT_CONFIGURED: 'No QR code.',
+      QR_NOT_POSSIBLE: 'No QR code can be made from these payment details.',
+    },
+  },
+  card: {
+    heading: 'By card',
+    intro:
+      "You pay on ePay.bg's own page; the hub never sees your card. The invoice shows as paid when ePay.bg confirms the payment to the hub, not when you come back here.",
+    button: 'Pay {{amount}} by card',
+    starting: 'Taking you to the payment page…',
+    waiting: 'A card payment started {{at}} is still waiting for the provider’s confirmation.',
+    review:
+      'The provider confirmed a card payment of another amount; the issuer will check it. Nothing was counted yet.',
+    unavailable: {
+      NO_ACCOUNT: 'Card payment is not offered for this invoice.',
+      BAD_IBAN: 'Card payment is not offered for this invoice.',
+      NOT_EUR: 'Card payment is in euro only.',
+      NOTHING_OPEN: 'Nothing is open to pay by card.',
+      NOT_PAYABLE: 'This invoice takes no payment.',
+      CARD_NOT_CONFIGURED: 'Card payment is not offered on this hub.',
+      QR_NOT_POSSIBLE: 'Card payment is not offered for this invoice.',
+    },
+  },
+  history: {
+    heading: 'Payments so far',
+    none: 'No payment has been recorded yet.',
+    date: 'Date',
+    source: 'How',
+    amount: 'Amount',
+    state: 'State',
+    sources: {
+      statement: 'Bank transfer (from the statement)',
+      provider: 'Card',
+      manual: 'Recorded by the issuer',
+    },
+    states: {
+      pending: 'Being recorded',
+      recorded: 'Counted',
+      refused: 'Not counted',
+      withdrawn: 'Withdrawn',
+    },
+    credit: 'Your credit with this issuer: {{amount}}',
+  },
+  elsewhere: {
+    heading: 'I paid elsewhere',
+    intro: 'Paid in cash, from another account or some other way? Tell the issuer when and how.',
+    notPaid: 'This does not mark the invoice as paid: the issuer checks and records the payment.',
+    date: 'Date of payment',
+    note: 'How and where you paid',
+    noteHint: 'For example: “in cash at your office, receipt 17” or “from our account at DSK Bank”.',
+    send: 'Tell the issuer',
+    sending: 'Sending…',
+    sent: 'The issuer has your note. The invoice stays unpaid until the issuer records the payment.',
+    dateRequired: 'Give the date you paid; it cannot be in the future.',
+    noteRequired: 'Say how and where you paid.',
+    told: 'Told the issuer',
+    item: '{{at}}, {{by}}: paid on {{paidOn}}',
+  },
+  return: {
+    heading: 'Card payment for invoice {{number}}',
+    waiting: 'Waiting for the provider’s confirmation…',
+    explain:
+      "Coming back from the payment page is no proof of payment: the invoice is paid only when ePay.bg's signed confirmation reaches the hub. This page checks again every few seconds.",
+    cancelled:
+      'You came back without completing the payment. If you did pay, the confirmation will still arrive here.',
+    confirmed: 'The provider confirmed the payment; it is being recorded on the invoice.',
+    paid: 'Confirmed: the invoice is paid.',
+    denied: 'The provider reports the payment was declined. Nothing was paid.',
+    expired: 'The payment expired before it was made. Nothing was paid.',
+    review: 'The provider confirmed another amount than the order’s; the issuer will check it.',
+    timeout:
+      'No confirmation yet. It can take a while; the invoice page shows the payment as soon as it arrives.',
+    back: 'Back to the invoice',
+  },
+  list: {
+    pay: 'Pay',
+    payLabel: 'Pay invoice {{number}}',
+  },
+  issuer: {
+    heading: 'Payments',
+    open: 'Open balance: {{amount}}',
+    claims: 'The recipient says it paid',
+    claimsNote: "The recipient's word only: no payment is counted until the money is seen.",
+    orders: 'Card orders',
+    order: 'Order {{number}}, {{amount}}, started {{at}}',
+    orderStates: {
+      started: 'waiting for the provider',
+      paid: 'paid',
+      denied: 'declined',
+      expired: 'expired',
+    },
+    orderReview: 'the provider confirmed another amount: check it',
+  },
+  errors: {
+    INVOICE_NOT_PAYABLE: 'This invoice takes no payment now (it is paid, cancelled or rejected).',
+    NOTHING_TO_PAY: 'Nothing is open on this invoice.',
+    CARD_NOT_EUR: 'Card payment is in euro only.',
+    CARD_NOT_CONFIGURED: 'Card payment is not offered on this hub.',
+    CARD_REFUSED: 'The payment provider cannot take this payment. Pay by bank transfer instead.',
+    BAD_CLAIM_DATE: 'Give the date you paid; it cannot be in the future.',
+    BAD_CLAIM_NOTE: 'Say how and where you paid (at most 1000 characters).',
+    TOO_MANY_CLAIMS: 'You have told the issuer about this invoice’s payment several times already.',
+    fallback: 'That did not work. Please try again.',
+  },
+} as const;
