@@ -37,9 +37,13 @@ function recipientDetail({ type, detail }: StoredEvent): string | null {
       const reminder = text(detail.reminder);
       return reminder ? `Reminder ${reminder}` : null;
     }
-    case 'payment recorded': {
+    case 'payment recorded':
+    case 'payment reversed': {
+      // "12.50 EUR from statement": the portal words the amount and where the money was seen.
       const amount = text(detail.amount);
-      return amount ? `${amount} ${text(detail.currency) ?? ''}`.trim() : null;
+      const source = text(detail.source);
+      if (!amount) return null;
+      return `${amount} ${text(detail.currency) ?? ''}`.trim() + (source ? ` from ${source}` : '');
     }
     case 'dispute opened':
       // The reason category's code (the portal words it); disputes opened before categories carry free text.

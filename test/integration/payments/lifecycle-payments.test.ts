@@ -1,8 +1,10 @@
 import crypto from 'node:crypto';
 import { withTransaction } from '../../../db';
+import { listInvoiceEvents } from '../../../db/invoices';
 import type { Issuer } from '../../../db/issuers';
 import { bankDetailsChange } from '../../../db/payments/bank-details';
 import { getPayment, insertPayment, paymentsOfInvoice, type NewPayment } from '../../../db/payments/ledger';
+import { recipientTimeline } from '../../../gateway/portal/timeline';
 import { applyPayment } from '../../../intake/payments';
 import { deliverInvoice, reaches, stateOf } from '../../support/dispute-hub';
 import {
@@ -68,6 +70,11 @@ describe('payments reach the lifecycle once, with their source and reason', () =
     expect(Number(state.outstanding)).toBeCloseTo(Number(total) - 10, 2);
     expect(state.status).toBe('awaiting view');
     expect((await getPayment(hub.db, payment.key))?.state).toBe('recorded');
+    // Both sides' timeline says where the money was seen.
+    const timeline = recipientTimeline(await listInvoiceEvents(hub.db, invoice.id));
+    expect(timeline.filter((e) => e.type === 'payment recorded').map((e) => e.detail)).toEqual([
+      '10.00 EUR from statement',
+    ]);
   });
 
   it('paid in full closes the invoice and mails both sides once; a reversal reopens it', async () => {

@@ -41,9 +41,17 @@ export const EVENTS: Readonly<Record<string, PlainTranslationKey>> = {
   'credit note received': 'timeline.creditNoteReceived',
   'corrects invoice': 'timeline.correctsInvoice',
   'payment recorded': 'timeline.paymentRecorded',
+  'payment reversed': 'timeline.paymentReversed',
   'paid in full': 'timeline.paidInFull',
   cancelled: 'timeline.cancelled',
 };
+
+/** Where a payment was seen, as the timeline says it. */
+const PAYMENT_SOURCES = {
+  statement: 'timeline.sourceStatement',
+  provider: 'timeline.sourceProvider',
+  manual: 'timeline.sourceManual',
+} as const;
 
 /** How an issuer delivered (InvoiceDetail.channel): the name alone, and as the timeline says it. */
 const CHANNELS: Record<
@@ -115,8 +123,13 @@ function timelineDetail(entry: TimelineEntry, detail: string, translator: Transl
       match = /^Reminder (\d+)$/.exec(detail);
       return match ? t('timeline.reminder', { count: match[1] }) : detail;
     case 'payment recorded':
-      match = /^([+-]?\d+(?:\.\d+)?) ([A-Z]{3})$/.exec(detail);
-      return match ? formatMoney(match[1], match[2], language) : detail;
+    case 'payment reversed': {
+      match = /^([+-]?\d+(?:\.\d+)?) ([A-Z]{3})(?: from (statement|provider|manual))?$/.exec(detail);
+      if (!match) break;
+      const amount = formatMoney(match[1], match[2], language);
+      const source = match[3] as keyof typeof PAYMENT_SOURCES | undefined;
+      return source ? t('timeline.paymentFrom', { amount, source: t(PAYMENT_SOURCES[source]) }) : amount;
+    }
     case 'dispute opened': {
       const category = CATEGORY_KEYS[detail as keyof typeof CATEGORY_KEYS];
       return category ? t(category) : detail;
