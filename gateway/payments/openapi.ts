@@ -8,7 +8,8 @@ export function paymentIssuerApiPaths(error: unknown, maxStatementBytes: number)
       post: {
         operationId: 'importStatement',
         tags: ['payments'],
-        summary: 'Import a bank statement (camt.052/053/054 v02–v08, MT940/MT942); each entry is matched or queued for review',
+        summary:
+          'Import a bank statement (camt.052/053/054 v02–v08, MT940/MT942); each entry is matched or queued for review',
         parameters: [
           {
             name: 'name',
@@ -52,16 +53,27 @@ export function paymentIssuerApiPaths(error: unknown, maxStatementBytes: number)
             schema: { type: 'string', enum: ['matched', 'review', 'not-a-payment', 'ignored'] },
           },
         ],
-        responses: { '200': { description: 'The import', content: body }, '400': error, '401': error, '404': error },
+        responses: {
+          '200': { description: 'The import', content: body },
+          '400': error,
+          '401': error,
+          '404': error,
+        },
       },
     },
     '/invoices/{id}/payments': {
       get: {
         operationId: 'getInvoicePayments',
         tags: ['payments'],
-        summary: "An invoice's payments with their source and reason, the open balance and the customer's credit",
+        summary:
+          "An invoice's payments with their source and reason, the open balance and the customer's credit",
         parameters: [id],
-        responses: { '200': { description: 'The payments', content: body }, '400': error, '401': error, '404': error },
+        responses: {
+          '200': { description: 'The payments', content: body },
+          '400': error,
+          '401': error,
+          '404': error,
+        },
       },
     },
   };
