@@ -8,14 +8,14 @@ import { makeUblInvoice, nextInvoiceNumber } from '../support/invoice-factory';
 import { launchHub, type HubUnderTest } from '../support/running-hub';
 import { Client, Connection } from '@temporalio/client';
 
-const INVOICES = 100;
-const PAYMENTS_PER_INVOICE = 5;
+const INVOICES = 50;
+const PAYMENTS_PER_INVOICE = 10;
 const UNKNOWN = 250;
 const FEES = 250;
 const ENTRIES = INVOICES * PAYMENTS_PER_INVOICE + UNKNOWN + FEES; // 1,000
 
 /**
- * The worker SIGKILLed while a 1,000-entry statement is being imported: 500 partial payments naming 100 invoices,
+ * The worker SIGKILLed while a 1,000-entry statement is being imported: 500 partial payments naming 50 invoices,
  * 250 transfers nobody can place, 250 bank fees. Afterwards every entry is in the ledger once, every payment is in
  * its invoice's lifecycle once, and the same file sent again changes nothing.
  */
