@@ -1,9 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { PORTAL_DIST } from '../../gateway/app';
 import {
   A11yViolationsError,
   WCAG21_AA_TAGS,
@@ -16,6 +14,7 @@ import {
   launchBrowser,
   visibleText,
   type BrowserSession,
+  ensurePortalBuilt,
 } from '../support/browser';
 import {
   PortalVisitor,
@@ -61,22 +60,6 @@ const HEADINGS: Record<string, Record<LanguageCode, string>> = {
   invoices: { bg: 'Вашите фактури', en: 'Your invoices' },
   invoiceNotFound: { bg: 'Фактурата не е намерена', en: 'Invoice not found' },
 };
-
-/** The same check as the browser test: a targeted run after editing the portal builds it first. */
-function ensurePortalBuilt(): void {
-  const built = path.join(PORTAL_DIST, 'index.html');
-  const sources = fs
-    .readdirSync(path.join(ROOT, 'portal', 'src'), { recursive: true, encoding: 'utf8' })
-    .map((file) => path.join(ROOT, 'portal', 'src', file));
-  const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0;
-  if (sources.some((file) => fs.statSync(file).mtimeMs > builtAt)) {
-    execFileSync('npx', ['ng', 'build', 'portal', '--configuration', 'production'], {
-      cwd: ROOT,
-      env: { ...process.env, NG_CLI_ANALYTICS: 'false' },
-      stdio: 'ignore',
-    });
-  }
-}
 
 interface Run {
   page: string;

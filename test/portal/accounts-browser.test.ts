@@ -1,8 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { PORTAL_DIST } from '../../gateway/app';
 import { accountDeps } from '../../gateway/portal/account-mail';
 import { addIssuerUser } from '../../gateway/portal/issuer-users';
 import { expectNoSeriousA11yViolations } from '../support/axe';
@@ -11,6 +9,7 @@ import {
   launchBrowser,
   visibleText,
   type BrowserSession,
+  ensurePortalBuilt,
 } from '../support/browser';
 import {
   API,
@@ -47,21 +46,6 @@ const describeBrowser = unavailable ? describe.skip : describe;
 const ROOT = path.resolve(__dirname, '..', '..');
 const SCREENSHOTS = path.join(ROOT, 'test-results', 'portal');
 const NEW_PASSWORD = 'the new sentence I chose';
-
-function ensurePortalBuilt(): void {
-  const built = path.join(PORTAL_DIST, 'index.html');
-  const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0;
-  const sources = fs
-    .readdirSync(path.join(ROOT, 'portal', 'src'), { recursive: true, encoding: 'utf8' })
-    .map((file) => path.join(ROOT, 'portal', 'src', file));
-  if (sources.some((file) => fs.statSync(file).mtimeMs > builtAt)) {
-    execFileSync('npx', ['ng', 'build', 'portal', '--configuration', 'production'], {
-      cwd: ROOT,
-      env: { ...process.env, NG_CLI_ANALYTICS: 'false' },
-      stdio: 'ignore',
-    });
-  }
-}
 
 async function cookieOf(visitor: PortalVisitor) {
   const [name, value] = (visitor.lastSetCookie ?? '').split(';')[0].split('=');

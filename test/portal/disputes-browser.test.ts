@@ -1,8 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { PORTAL_DIST } from '../../gateway/app';
 import type { Issuer } from '../../db/issuers';
 import { expectNoSeriousA11yViolations, WCAG21_AA_TAGS } from '../support/axe';
 import {
@@ -10,6 +8,7 @@ import {
   launchBrowser,
   visibleText,
   type BrowserSession,
+  ensurePortalBuilt,
 } from '../support/browser';
 import {
   PASSWORD,
@@ -40,28 +39,6 @@ const TAGS = [...WCAG21_AA_TAGS, 'wcag22aa', 'best-practice'];
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
 
-/** A targeted run after editing the portal builds it first (npm test builds before jest). */
-function ensurePortalBuilt(): void {
-  const built = path.join(PORTAL_DIST, 'index.html');
-  const sources = [
-    ...fs
-      .readdirSync(path.join(ROOT, 'portal', 'src'), { recursive: true, encoding: 'utf8' })
-      .map((file) => path.join(ROOT, 'portal', 'src', file)),
-    ...fs
-      .readdirSync(path.join(ROOT, 'domain', 'disputes'))
-      .map((f) => path.join(ROOT, 'domain', 'disputes', f)),
-    path.join(ROOT, 'gateway', 'portal', 'dispute-contract.ts'),
-  ];
-  const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0;
-  if (sources.some((file) => fs.statSync(file).mtimeMs > builtAt)) {
-    execFileSync('npx', ['ng', 'build', 'portal', '--configuration', 'production'], {
-      cwd: ROOT,
-      env: { ...process.env, NG_CLI_ANALYTICS: 'false' },
-      stdio: 'ignore',
-    });
-  }
-}
-
 describeBrowser('disputes in the browser, both sides', () => {
   let hub: DisputeHub;
   let issuer: Issuer;
@@ -79,7 +56,7 @@ describeBrowser('disputes in the browser, both sides', () => {
     `${hub.baseUrl}/issuers/${issuer.id}/invoices/${invoice.id}/disputes/${disputeId}`;
 
   beforeAll(async () => {
-    ensurePortalBuilt();
+    ensurePortalBuilt('domain/disputes', 'gateway/portal/dispute-contract.ts');
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     hub = await startDisputeHub();
     ({ issuer } = await addTestIssuer(hub.db));

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -6,13 +5,13 @@ import type { Issuer } from '../../db/issuers';
 import { getInvoice } from '../../db/invoices';
 import { paymentsOfInvoice } from '../../db/payments/ledger';
 import { ordersOfInvoice } from '../../db/payments/orders';
-import { PORTAL_DIST } from '../../gateway/app';
 import { expectNoSeriousA11yViolations, WCAG21_AA_TAGS } from '../support/axe';
 import {
   browserUnavailableReason,
   launchBrowser,
   visibleText,
   type BrowserSession,
+  ensurePortalBuilt,
 } from '../support/browser';
 import {
   PASSWORD,
@@ -44,25 +43,6 @@ const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
 const IBAN = 'BG80BNBG96611020345678';
 
-/** A targeted run after editing the portal builds it first (npm test builds before jest). */
-function ensurePortalBuilt(): void {
-  const built = path.join(PORTAL_DIST, 'index.html');
-  const sources = [
-    ...fs
-      .readdirSync(path.join(ROOT, 'portal', 'src'), { recursive: true, encoding: 'utf8' })
-      .map((file) => path.join(ROOT, 'portal', 'src', file)),
-    path.join(ROOT, 'gateway', 'payments', 'pay-contract.ts'),
-  ];
-  const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0;
-  if (sources.some((file) => fs.statSync(file).mtimeMs > builtAt)) {
-    execFileSync('npx', ['ng', 'build', 'portal', '--configuration', 'production'], {
-      cwd: ROOT,
-      env: { ...process.env, NG_CLI_ANALYTICS: 'false' },
-      stdio: 'ignore',
-    });
-  }
-}
-
 describeBrowser('paying from the portal in the browser', () => {
   let hub: PaymentsHub;
   let issuer: Issuer;
@@ -71,7 +51,7 @@ describeBrowser('paying from the portal in the browser', () => {
   let buyer: BrowserSession;
 
   beforeAll(async () => {
-    ensurePortalBuilt();
+    ensurePortalBuilt('gateway/payments/pay-contract.ts');
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     hub = await startPaymentsHub();
     ({ issuer } = await addTestIssuer(hub.db));

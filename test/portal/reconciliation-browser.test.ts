@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,13 +7,13 @@ import type { Issuer } from '../../db/issuers';
 import { writeDecidedEntries } from '../../db/payments/ledger';
 import { recordStatementImport } from '../../db/payments/statement-imports';
 import type { EntryDecision, StatementEntry } from '../../domain/payments/model';
-import { PORTAL_DIST } from '../../gateway/app';
 import { expectNoSeriousA11yViolations, WCAG21_AA_TAGS } from '../support/axe';
 import {
   browserUnavailableReason,
   launchBrowser,
   visibleText,
   type BrowserSession,
+  ensurePortalBuilt,
 } from '../support/browser';
 import {
   PASSWORD,
@@ -56,22 +55,6 @@ const MT940 = (reference: string) =>
     ':62F:C261130EUR1012,50',
     '',
   ].join('\r\n');
-
-/** A targeted run after editing the portal builds it first (npm test builds before jest). */
-function ensurePortalBuilt(): void {
-  const built = path.join(PORTAL_DIST, 'index.html');
-  const sources = fs
-    .readdirSync(path.join(ROOT, 'portal', 'src'), { recursive: true, encoding: 'utf8' })
-    .map((file) => path.join(ROOT, 'portal', 'src', file));
-  const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0;
-  if (sources.some((file) => fs.statSync(file).mtimeMs > builtAt)) {
-    execFileSync('npx', ['ng', 'build', 'portal', '--configuration', 'production'], {
-      cwd: ROOT,
-      env: { ...process.env, NG_CLI_ANALYTICS: 'false' },
-      stdio: 'ignore',
-    });
-  }
-}
 
 describeBrowser('reconciliation in the browser', () => {
   let hub: DisputeHub;

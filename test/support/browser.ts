@@ -1,7 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { PORTAL_DIST } from '../../gateway/app';
+
+const ROOT = path.resolve(__dirname, '..', '..');
 
 /**
  * A real browser for portal and end-to-end tests: Debian's Chromium driven by playwright-core, headless, with a
@@ -78,4 +82,25 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Brows
 /** The page's visible text with every kind of space (NBSP, narrow NBSP) as a plain space, for assertions. */
 export async function visibleText(page: Page, selector = 'body'): Promise<string> {
   return (await page.locator(selector).innerText()).replace(/\s+/g, ' ');
+}
+
+/**
+ * Builds the portal when a source is newer than the build (a targeted test run after editing the portal; `npm test`
+ * builds before jest). `alsoWatch`: more files or folders, relative to the repository, the portal compiles in.
+ */
+export function ensurePortalBuilt(...alsoWatch: string[]): void {
+  const built = path.join(PORTAL_DIST, 'index.html');
+  const sources = ['portal/src', ...alsoWatch].flatMap((relative) => {
+    const full = path.join(ROOT, relative);
+    if (!fs.statSync(full).isDirectory()) return [full];
+    return fs.readdirSync(full, { recursive: true, encoding: 'utf8' }).map((file) => path.join(full, file));
+  });
+  const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0;
+  if (sources.some((file) => fs.statSync(file).mtimeMs > builtAt)) {
+    execFileSync('npx', ['ng', 'build', 'portal', '--configuration', 'production'], {
+      cwd: ROOT,
+      env: { ...process.env, NG_CLI_ANALYTICS: 'false' },
+      stdio: 'ignore',
+    });
+  }
 }
