@@ -286,7 +286,11 @@ describeWithOpenssh('bank statements through /statements on the hub’s SFTP ser
     expect(refused.error.code).toBe('UNKNOWN_FORMAT');
     expect(refused.error.message).toContain(`This is an invoice (number ${number}), not a bank statement`);
     expect(refused.error.message).toContain('/inbox');
-    expect((await hub.db.query('select 1 from invoices where number = $1', [number])).rowCount).toBe(0);
+    const sameNumber = await hub.db.query('select 1 from invoices where issuer_id = $1 and number = $2', [
+      alice.issuer.id,
+      number,
+    ]);
+    expect(sameNumber.rowCount).toBe(0);
 
     const statement = camt053([{ amount: '5.00', direction: 'credit', text: 'лихва' }]);
     expect(await put('statement.xml', statement, '/inbox/statement.xml')).toMatchObject({ code: 0 });
