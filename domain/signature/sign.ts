@@ -5,17 +5,19 @@
  *
  * Signed: the whole document (URI="" with enveloped-signature + exc-c14n) and this signature's SignedProperties
  * (SigningTime, SigningCertificateV2); SHA-256 throughout, RSA PKCS#1 v1.5 or ECDSA.
+ * The key is a key file's, imported into WebCrypto, or one held on a token or service (`{ external }`): xadesjs
+ * builds the same signature either way, and only the private-key operation is asked of the external key.
  */
-import { webcrypto } from 'node:crypto';
+import { verify, webcrypto, X509Certificate, type KeyObject } from 'node:crypto';
 import { XMLSerializer } from '@xmldom/xmldom';
 import * as xadesjs from 'xadesjs';
 import * as xmldsigjs from 'xmldsigjs';
 import { parseXml, type Document, type Element } from '../xml';
-import { prepareXmlSecurityLibraries } from './crypto-engine';
-import { loadSignerCredentials, type SignerCredentials, type SignerInput } from './signer-credentials';
+import { ExternalCryptoKey, prepareXmlSecurityLibraries, type SigningKeyAlgorithm } from './crypto-engine';
+import { loadSignerCredentials, type ExternalSigningKey, type SignerInput } from './signer-credentials';
 import { TRANSFORM, UBL_DOCUMENT_NS_PREFIX, UBL_NS, XMLNS_NS } from './xml-names';
 
-export type { SignerInput } from './signer-credentials';
+export type { ExternalSigningKey, SignerInput } from './signer-credentials';
 
 export interface SignOptions {
   /** Recorded as xades:SigningTime; defaults to now. */
@@ -34,21 +36,22 @@ export async function signInvoice(
   options: SignOptions = {},
 ): Promise<string> {
   prepareXmlSecurityLibraries();
-  const credentials = loadSignerCredentials(signer);
+  const { certificate, chain, key } = await signingKeyOf(signer);
   const document = parseXml(xml);
   const root = document.documentElement;
   if (!root) throw new SigningError('The document has no root element.');
 
   const slot = isUbl(root) ? ublSignatureSlot(document, root) : root;
-  const { key, algorithm } = await importSigningKey(credentials);
 
   const signedXml = new SignedPropertiesCanonicalSignedXml();
-  const certificateBase64 = credentials.certificate.toString('base64');
+  const certificateBase64 = certificate.toString('base64');
   // The libraries type their inputs with lib.dom; xmldom implements the same interfaces.
   const domDocument = document as unknown as globalThis.Document;
+  // SHA-256 whatever the key; xmldsigjs takes the rest (the curve) from the key.
+  const algorithm = { name: key.algorithm.name, hash: { name: 'SHA-256' } } as Algorithm;
   await signedXml.Sign(algorithm, key, domDocument, {
     references: [{ uri: '', hash: 'SHA-256', transforms: ['enveloped', 'exc-c14n'] }],
-    x509: [certificateBase64, ...credentials.chain.map((der) => der.toString('base64'))],
+    x509: [certificateBase64, ...chain.map((der) => der.toString('base64'))],
     signingCertificateV2: { certificate: certificateBase64, digestAlgorithm: 'SHA-256' },
     signingTime: { value: options.signingTime ?? new Date() },
   });
@@ -126,41 +129,87 @@ function firstChildElement(parent: Element, namespace?: string, localName?: stri
   return null;
 }
 
-async function importSigningKey(
-  credentials: SignerCredentials,
-): Promise<{ key: CryptoKey; algorithm: Algorithm }> {
+/** What xadesjs signs with: a WebCrypto key imported from a key file, or a stand-in for a key held elsewhere. */
+interface SigningKey {
+  certificate: Buffer;
+  chain: Buffer[];
+  key: CryptoKey;
+}
+
+async function signingKeyOf(signer: SignerInput): Promise<SigningKey> {
+  if ('external' in signer) return externalSigningKey(signer.external);
+  const credentials = loadSignerCredentials(signer);
+  const keyAlgorithm = signingKeyAlgorithm(credentials.privateKey);
   const pkcs8 = credentials.privateKey.export({ format: 'der', type: 'pkcs8' });
-  const type = credentials.privateKey.asymmetricKeyType;
-  if (type === 'rsa') {
-    const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash: { name: 'SHA-256' } };
-    const key = await webcrypto.subtle.importKey('pkcs8', pkcs8, algorithm, false, ['sign']);
-    return { key: key as unknown as CryptoKey, algorithm };
+  const key = await webcrypto.subtle.importKey('pkcs8', pkcs8, keyAlgorithm, false, ['sign']);
+  return {
+    certificate: credentials.certificate,
+    chain: credentials.chain,
+    key: key as unknown as CryptoKey,
+  };
+}
+
+/** The algorithm comes from the certificate; every signature handed back is checked against it before use. */
+function externalSigningKey(external: ExternalSigningKey): SigningKey {
+  let publicKey: KeyObject;
+  try {
+    publicKey = new X509Certificate(external.certificate).publicKey;
+  } catch (error) {
+    throw new SigningError(`The external signer's certificate cannot be read: ${(error as Error).message}`);
   }
-  if (type === 'ec') {
-    const curve = WEBCRYPTO_CURVES[credentials.privateKey.asymmetricKeyDetails?.namedCurve ?? ''];
-    if (!curve) {
+  const keyAlgorithm = signingKeyAlgorithm(publicKey);
+  const key = new ExternalCryptoKey(keyAlgorithm, async (data) => {
+    const signature = await external.sign(data);
+    checkExternalSignature(keyAlgorithm, publicKey, data, signature);
+    return signature;
+  });
+  return { certificate: external.certificate, chain: external.chain, key };
+}
+
+function checkExternalSignature(
+  algorithm: SigningKeyAlgorithm,
+  publicKey: KeyObject,
+  data: Buffer,
+  signature: Buffer,
+): void {
+  if (algorithm.name === 'ECDSA') {
+    const expected = 2 * EC_FIELD_BYTES[algorithm.namedCurve];
+    if (signature.length !== expected) {
       throw new SigningError(
-        `The EC key uses curve ${credentials.privateKey.asymmetricKeyDetails?.namedCurve}; signing supports P-256, P-384 and P-521.`,
+        `The external signer returned ${signature.length} bytes for an ECDSA ${algorithm.namedCurve} signature; XML-DSig wants r||s of ${expected} bytes (IEEE P1363, not DER).`,
       );
     }
-    const key = await webcrypto.subtle.importKey(
-      'pkcs8',
-      pkcs8,
-      { name: 'ECDSA', namedCurve: curve },
-      false,
-      ['sign'],
+  }
+  const key = algorithm.name === 'ECDSA' ? { key: publicKey, dsaEncoding: 'ieee-p1363' as const } : publicKey;
+  if (!verify('sha256', data, key, signature)) {
+    throw new SigningError(
+      "The external signer's signature does not verify with the signing certificate's public key: the key that signed is not the certificate's.",
     );
-    const algorithm: EcdsaParams = { name: 'ECDSA', hash: { name: 'SHA-256' } };
-    return { key: key as unknown as CryptoKey, algorithm };
+  }
+}
+
+function signingKeyAlgorithm(key: KeyObject): SigningKeyAlgorithm {
+  const type = key.asymmetricKeyType;
+  if (type === 'rsa') return { name: 'RSASSA-PKCS1-v1_5', hash: { name: 'SHA-256' } };
+  if (type === 'ec') {
+    const curve = WEBCRYPTO_CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''];
+    if (!curve) {
+      throw new SigningError(
+        `The EC key uses curve ${key.asymmetricKeyDetails?.namedCurve}; signing supports P-256, P-384 and P-521.`,
+      );
+    }
+    return { name: 'ECDSA', namedCurve: curve };
   }
   throw new SigningError(`Keys of type ${type} cannot sign invoices; use RSA or ECDSA.`);
 }
 
-const WEBCRYPTO_CURVES: Record<string, string> = {
+const WEBCRYPTO_CURVES: Record<string, 'P-256' | 'P-384' | 'P-521'> = {
   prime256v1: 'P-256',
   secp384r1: 'P-384',
   secp521r1: 'P-521',
 };
+
+const EC_FIELD_BYTES = { 'P-256': 32, 'P-384': 48, 'P-521': 66 };
 
 function serialize(document: Document, originalStart: string): string {
   const text = new XMLSerializer().serializeToString(document);

@@ -1,13 +1,27 @@
 /**
- * The signer's key and certificate, from a PKCS#12 file or a PEM pair.
+ * Who signs: a key and certificate from a PKCS#12 file or a PEM pair, or a key held elsewhere (a PKCS#11 token,
+ * a remote signing service) that only hands back signatures.
  * node-forge reads PKCS#12 (legacy RC2/3DES and OpenSSL 3 AES/PBKDF2 alike); it only understands RSA keys,
  * so every key and certificate is taken as DER and handed to Node's crypto, which knows EC keys too.
  */
 import { createPrivateKey, X509Certificate as NodeX509Certificate, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 
-export type SignerInput =
+/** A private key that never leaves its card, HSM or service: the signature is asked of it. */
+export interface ExternalSigningKey {
+  /** DER of the signing certificate. */
+  certificate: Buffer;
+  /** DER of the issuing CA certificates to include (may be empty). */
+  chain: Buffer[];
+  /** Signs `data` with SHA-256: an RSA PKCS#1 v1.5 signature, or ECDSA as raw r||s (IEEE P1363, as XML-DSig wants). */
+  sign(data: Buffer): Promise<Buffer>;
+}
+
+/** A private key in a file the hub reads. */
+export type SignerKeyFile =
   { p12: Uint8Array; password?: string } | { certificatePem: string; privateKeyPem: string };
+
+export type SignerInput = SignerKeyFile | { external: ExternalSigningKey };
 
 export interface SignerCredentials {
   privateKey: KeyObject;
@@ -22,7 +36,7 @@ export class SignerCredentialsError extends Error {
   override readonly name = 'SignerCredentialsError';
 }
 
-export function loadSignerCredentials(input: SignerInput): SignerCredentials {
+export function loadSignerCredentials(input: SignerKeyFile): SignerCredentials {
   return 'p12' in input
     ? fromPkcs12(input.p12, input.password ?? '')
     : fromPem(input.certificatePem, input.privateKeyPem);
