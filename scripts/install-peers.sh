@@ -5,11 +5,15 @@
 #   - .tools/as2venv: a venv on Debian's python3 with pyas2lib 1.4.4 and Debian's oscrypto (PyPI's oscrypto 1.3.0
 #     cannot detect OpenSSL 3.0.x)
 #   - .tools/as2-java: test/peers/as2-java built with phax as2-lib 5.1.8 (as2-peer.jar + lib/*.jar)
+#   - .tools/facturx-venv: a venv on Debian's python3 with Akretion's factur-x 7.8, a second tool that writes and
+#     reads Factur-X PDFs (test/domain/factur-x.test.ts)
 # Caches that survive a fresh clone: pip's cache and Maven's ~/.m2. Set INSTALL_PEERS_VERBOSE=1 to see the tools' output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYAS2LIB_VERSION=1.4.4
+FACTURX_VERSION=7.8
+FACTURX_VENV=.tools/facturx-venv
 AS2LIB_VERSION=5.1.8
 VENV=.tools/as2venv
 JAVA_OUT=.tools/as2-java
@@ -73,6 +77,25 @@ if ! venv_ok; then
   run "$VENV/bin/pip" install --quiet --disable-pip-version-check "pyas2lib==$PYAS2LIB_VERSION" ||
     fail "pip install pyas2lib==$PYAS2LIB_VERSION failed"
   venv_ok || fail "$VENV is not usable (pyas2lib $PYAS2LIB_VERSION with Debian's oscrypto)"
+fi
+
+# --- factur-x venv --------------------------------------------------------------------------------------------------
+facturx_ok() {
+  [ -x "$FACTURX_VENV/bin/python" ] && "$FACTURX_VENV/bin/python" - "$FACTURX_VERSION" >>"$log" 2>&1 <<'PY'
+import sys
+from importlib.metadata import version
+import facturx  # with its pypdf and lxml
+assert version("factur-x") == sys.argv[1], version("factur-x")
+PY
+}
+if ! facturx_ok; then
+  echo "install-peers: creating $FACTURX_VENV with factur-x $FACTURX_VERSION"
+  rm -rf "$FACTURX_VENV"
+  mkdir -p .tools
+  run /usr/bin/python3 -m venv "$FACTURX_VENV" || fail "python3 -m venv failed (python3-venv installed?)"
+  run "$FACTURX_VENV/bin/pip" install --quiet --disable-pip-version-check "factur-x==$FACTURX_VERSION" ||
+    fail "pip install factur-x==$FACTURX_VERSION failed"
+  facturx_ok || fail "$FACTURX_VENV is not usable (factur-x $FACTURX_VERSION)"
 fi
 
 # --- as2-lib peer (Java) --------------------------------------------------------------------------------------------
