@@ -3,7 +3,9 @@ import { registerCommands } from './commands';
 
 const program = new Command('hub')
   .description('E-invoice hub: intake, verification, lifecycle and portal for signed e-invoices')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Each command's options are its own: `agent status --watch DIR` is not `agent --watch DIR`.
+  .enablePositionalOptions();
 
 registerCommands(program);
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAgentCommands } from './agent';
 import { registerAs2Commands } from './as2';
 import { registerIssuerCommands } from './issuer';
 import { registerSignCommand } from './sign';
@@ -16,4 +17,5 @@ export function registerCommands(program: Command): void {
   registerSignCommand(program);
   registerAs2Commands(program);
   registerStatementCommands(program);
+  registerAgentCommands(program);
 }

@@ -11,6 +11,7 @@ import {
 } from '../../db/payments/statement-imports';
 import { receiveStatement } from '../../intake/statements';
 import { printJson, withDatabase } from '../database';
+import { progressBar } from '../progress';
 import { withTemporal } from '../temporal';
 import { requireIssuer } from './sftp-keys';
 
@@ -77,33 +78,12 @@ async function follow(db: Db, temporal: Client, record: StatementImport): Promis
     );
   let finished = false;
   void done.then(() => (finished = true));
-  const bar = progressBar(process.stderr);
+  const bar = progressBar('entries');
   while (!finished) {
     await Promise.race([done, new Promise((r) => setTimeout(r, 250))]);
     const current = await getStatementImport(db, record.id);
     const counts = await countImportEntries(db, record.id);
-    bar.draw(counts.entries, current?.entryCount ?? 0);
+    if (current?.entryCount) bar.update(counts.entries, current.entryCount);
   }
-  bar.end();
-}
-
-function progressBar(stream: NodeJS.WriteStream) {
-  let last = '';
-  const width = 30;
-  return {
-    draw(done: number, total: number) {
-      const share = total > 0 ? Math.min(1, done / total) : 0;
-      const filled = Math.round(share * width);
-      const line = `entries ${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${done}/${total || '?'}`;
-      if (line === last) return;
-      last = line;
-      // A terminal gets one line redrawn; a log gets a line per change of a tenth.
-      if (stream.isTTY) stream.write(`\r${line}`);
-      else if (total > 0 && Math.floor(share * 10) !== Math.floor(((done - 1) / total) * 10))
-        stream.write(`${line}\n`);
-    },
-    end() {
-      if (stream.isTTY && last) stream.write('\n');
-    },
-  };
+  bar.stop();
 }

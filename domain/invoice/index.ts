@@ -1,7 +1,8 @@
 /**
  * The invoice domain's entry points: read UBL 2.1 (Invoice, CreditNote) or UN/CEFACT CII D16B bytes into the
  * EN 16931 model, and summarize a model for the rest of the hub. A Factur-X / ZUGFeRD PDF gives up its CII with
- * extractEmbeddedInvoice (factur-x.ts).
+ * extractEmbeddedInvoice, imported from factur-x.ts itself: only the issuer agent reads PDFs, and the worker and the
+ * gateway need not load pdf-lib.
  */
 import type { Document, Element } from '@xmldom/xmldom';
 import { parseXml } from '../xml';
@@ -10,18 +11,6 @@ import type { Invoice, InvoiceSummary } from './model';
 import { UBL_NAMESPACES, readUbl } from './ubl';
 
 export * from './model';
-export {
-  DEFAULT_FACTUR_X_LIMITS,
-  EMBEDDED_INVOICE_FILE_NAMES,
-  FacturXError,
-  extractEmbeddedInvoice,
-  isPdf,
-  type EmbeddedInvoice,
-  type EmbeddedInvoiceStandard,
-  type FacturXErrorCode,
-  type FacturXErrorDetails,
-  type FacturXLimits,
-} from './factur-x';
 
 export type InvoiceFormatErrorCode = 'UNSUPPORTED_DOCUMENT' | 'EMPTY_DOCUMENT';
 

@@ -4,14 +4,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import zlib from 'node:zlib';
+import { parseInvoice, summarizeInvoice } from '../../domain/invoice';
 import {
   FacturXError,
   type FacturXErrorCode,
   extractEmbeddedInvoice,
   isPdf,
-  parseInvoice,
-  summarizeInvoice,
-} from '../../domain/invoice';
+} from '../../domain/invoice/factur-x';
 import { verifyInvoice } from '../../domain/verification';
 import { parseXml } from '../../domain/xml';
 import { ciiPayableOf, makeCiiInvoice } from '../support/cii-factory';
