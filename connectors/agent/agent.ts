@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { followAnswers } from './answers';
 import { backoff, type Backoff } from './backoff';
-import { checkExport, isExportCandidate, type ExportedInvoice } from './exports';
+import { checkExport, isExportCandidate } from './exports';
 import { HubApi, HubCallError, type DeliveredInvoice } from './hub-api';
 import { HubSftp } from './hub-sftp';
 import { Journal, syncFolder, writeDurably, type JournalEntry, type Reason } from './journal';
@@ -59,6 +59,8 @@ export class IssuerAgent {
     seconds: 0,
     phases: { read: 0, check: 0, sign: 0, send: 0, file: 0 },
   };
+  private readonly preparing = limit(PREPARED_AHEAD);
+  private readonly sending: Limit;
   private stopping = false;
   private stopped: Error | undefined;
   private lastExpiryWarning = 0;
@@ -75,6 +77,7 @@ export class IssuerAgent {
     this.api = new HubApi(options.hub, options.apiKey);
     if (options.sftp) this.sftp = new HubSftp(options.sftp, this.journal.folder, this.api);
     this.hubGate = backoff({ firstMs: 1000, maxMs: 300_000 });
+    this.sending = limit(options.concurrency);
   }
 
   /** --once: everything in the folder now, then one round of answers. */
@@ -150,6 +153,10 @@ export class IssuerAgent {
     return ready.sort();
   }
 
+  /**
+   * A pipeline: up to --concurrency deliveries in flight (what the hub's side bounds), while the next files are
+   * read, checked and signed (what this machine's CPU or the token bounds), two at a time.
+   */
   private async processAll(names: string[]): Promise<void> {
     let next = 0;
     const worker = async () => {
@@ -173,19 +180,30 @@ export class IssuerAgent {
         this.events.done?.(name, outcome);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, names.length) }, worker));
+    const workers = Math.min(this.options.concurrency + PREPARED_AHEAD, names.length);
+    await Promise.all(Array.from({ length: workers }, worker));
   }
 
   /** One exported file, from the folder to sent/ or failed/. */
   private async processFile(name: string): Promise<FileOutcome> {
-    const file = path.join(this.options.watch, name);
+    const prepared = await this.preparing.run(() => this.prepare(name));
+    if (prepared.outcome) return prepared.outcome;
+    return this.sending.run(() => this.send(name, prepared.key, prepared.signed));
+  }
+
+  /** Read, check and sign: the signed bytes, kept in the journal, or what became of the file without sending. */
+  private async prepare(
+    name: string,
+  ): Promise<
+    { outcome: FileOutcome; key?: never; signed?: never } | { outcome?: never; key: string; signed: Buffer }
+  > {
     const phases = this.report.phases;
     let started = Date.now();
     let bytes: Buffer;
     try {
-      bytes = fs.readFileSync(file);
+      bytes = fs.readFileSync(path.join(this.options.watch, name));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'waiting'; // taken away meanwhile
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { outcome: 'waiting' }; // taken away meanwhile
       throw error;
     }
     const key = crypto.createHash('sha256').update(bytes).digest('hex');
@@ -193,33 +211,35 @@ export class IssuerAgent {
     const known = this.journal.get(key);
 
     // Already decided before (a crash before filing, or the same export dropped again): filed, never sent again.
-    if (known?.stage === 'sent' && known.invoice)
-      return this.fileSent(name, known, known.filedAs !== undefined);
-    if (known?.stage === 'failed') return this.fileFailed(name, key, known.reasons ?? []);
-
-    let signed = this.journal.readSigned(key);
-    let exported: ExportedInvoice | undefined;
-    if (!signed) {
-      started = Date.now();
-      const checked = await checkExport(name, bytes);
-      phases.check += Date.now() - started;
-      if (!checked.ok) {
-        this.journal.record({ key, name, stage: 'failed', reasons: checked.reasons });
-        return this.fileFailed(name, key, checked.reasons);
-      }
-      exported = checked.invoice;
-      this.journal.record({ key, name, stage: 'checked' });
-      started = Date.now();
-      signed = Buffer.from(await this.signer.sign(exported.xml), 'utf8');
-      phases.sign += Date.now() - started;
-      this.journal.keepSigned(key, signed);
-      this.journal.record({ key, name, stage: 'signed' });
+    if (known?.stage === 'sent' && known.invoice) {
+      return { outcome: this.fileSent(name, known, known.filedAs !== undefined) };
     }
+    if (known?.stage === 'failed') return { outcome: this.fileFailed(name, key, known.reasons ?? []) };
 
+    const kept = this.journal.readSigned(key);
+    if (kept) return { key, signed: kept }; // signed before a crash: the very same bytes go
+    started = Date.now();
+    const checked = await checkExport(name, bytes);
+    phases.check += Date.now() - started;
+    if (!checked.ok) {
+      this.journal.record({ key, name, stage: 'failed', reasons: checked.reasons });
+      return { outcome: this.fileFailed(name, key, checked.reasons) };
+    }
+    started = Date.now();
+    const signed = Buffer.from(await this.signer.sign(checked.invoice.xml), 'utf8');
+    phases.sign += Date.now() - started;
+    this.journal.keepSigned(key, signed);
+    this.journal.record({ key, name, stage: 'signed' });
+    return { key, signed };
+  }
+
+  private async send(name: string, key: string, signed: Buffer): Promise<FileOutcome> {
+    const phases = this.report.phases;
+    let started = Date.now();
     started = Date.now();
     let delivered: DeliveredInvoice;
     try {
-      delivered = await this.deliver(signed, key, exported?.deliveryName ?? deliveryNameOf(name));
+      delivered = await this.deliver(signed, key, deliveryNameOf(name));
     } catch (error) {
       if (!(error instanceof HubCallError) || error.kind !== 'refused') throw error;
       const reasons: Reason[] = [
@@ -346,6 +366,32 @@ export class IssuerAgent {
       this.lastExpiryWarning = Date.now();
     }
   }
+}
+
+/** Files read, checked and signed at the same time, ahead of the deliveries. */
+const PREPARED_AHEAD = 2;
+
+interface Limit {
+  run<T>(work: () => Promise<T>): Promise<T>;
+}
+
+/** At most `slots` pieces of work at once; the others wait their turn in order. */
+function limit(slots: number): Limit {
+  let free = slots;
+  const waiting: (() => void)[] = [];
+  return {
+    async run(work) {
+      if (free > 0) free -= 1;
+      else await new Promise<void>((resolve) => waiting.push(resolve));
+      try {
+        return await work();
+      } finally {
+        const nextInLine = waiting.shift();
+        if (nextInLine) nextInLine();
+        else free += 1;
+      }
+    },
+  };
 }
 
 /** --once gave up on the hub: the file stays in the folder, its signed bytes kept for the next run. */

@@ -3,7 +3,6 @@
  * is the invoice (the PDF is only its picture; the hub receives the XML). Checked with the hub's own rules before
  * anything is signed, so an invoice the hub would reject never leaves the issuer's machine.
  */
-import path from 'node:path';
 import {
   FacturXError,
   extractEmbeddedInvoice,
@@ -21,8 +20,6 @@ export interface ExportedInvoice {
   /** Where the XML came from: the file itself, or the PDF it was embedded in. */
   source: 'xml' | 'factur-x';
   number: string;
-  /** The name it is delivered under (a PDF's invoice goes as NAME.xml). */
-  deliveryName: string;
 }
 
 export type CheckedExport =
@@ -60,7 +57,6 @@ export async function checkExport(name: string, bytes: Buffer): Promise<CheckedE
   }
   const fatal = report.validation.findings.filter((finding) => finding.severity === 'fatal');
   if (fatal.length) return { ok: false, reasons: fatal.map((finding) => reasonOf(finding)) };
-  const stem = path.parse(name).name;
   return {
     ok: true,
     invoice: {
@@ -68,7 +64,6 @@ export async function checkExport(name: string, bytes: Buffer): Promise<CheckedE
       syntax: report.document.syntax,
       source,
       number: report.document.number,
-      deliveryName: source === 'factur-x' || !/\.xml$/i.test(name) ? `${stem}.xml` : name,
     },
     warnings: report.validation.findings
       .filter((finding) => finding.severity !== 'fatal')

@@ -223,7 +223,12 @@ describe('the issuer agent: export folder → checked, signed, delivered, answer
       invoice: { id: viewedAnswer.invoice.id, number: viewedNumber },
       viewedAt: expect.any(String),
     });
-    expect(json(path.join(folder, 'receipts', `${stem}.status.json`)).status).toBe('viewed');
+    // The status file follows the lifecycle, which records the view a moment after the portal did.
+    await eventually(
+      async () => json(path.join(folder, 'receipts', `${stem}.status.json`)).status === 'viewed',
+      30_000,
+      'the status file saying viewed',
+    );
     expect(filesIn(path.join(folder, 'receipts'), '.receipt.json')).toHaveLength(1);
 
     const status = JSON.parse(
