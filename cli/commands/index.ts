@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerAgentCommands } from './agent';
 import { registerAs2Commands } from './as2';
+import { registerBackupCommands } from './backup';
 import { registerIssuerCommands } from './issuer';
 import { registerSignCommand } from './sign';
 import { registerStatementCommands } from './statement';
@@ -18,4 +19,5 @@ export function registerCommands(program: Command): void {
   registerAs2Commands(program);
   registerStatementCommands(program);
   registerAgentCommands(program);
+  registerBackupCommands(program);
 }
