@@ -118,8 +118,7 @@ async function initialise(
 }
 
 async function ensureDatabase(port: number): Promise<void> {
-  const admin = new Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres' });
-  await admin.connect();
+  const admin = await connectOnceReady(port);
   try {
     const exists = await admin.query('select 1 from pg_database where datname = $1', [DATABASE]);
     if (exists.rowCount === 0) await admin.query(`create database ${DATABASE}`);
@@ -160,4 +159,29 @@ function stopLeftoverServer(dataDir: string): void {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
   }
   throw new Error(`a previous PostgreSQL (pid ${pid}) still holds ${dataDir}`);
+}
+
+/**
+ * The port opens before the server takes connections: while it starts up (or replays its log after a hard stop) it
+ * answers 57P03 "the database system is starting up". Those are retried for a minute; any other error is not.
+ */
+async function connectOnceReady(port: number): Promise<Client> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const client = new Client({
+      host: '127.0.0.1',
+      port,
+      user: USER,
+      password: PASSWORD,
+      database: 'postgres',
+    });
+    try {
+      await client.connect();
+      return client;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      if ((error as { code?: string }).code !== '57P03' || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
