@@ -42,11 +42,31 @@ export function verifySignatureTimeStamp(
   signatureValue: Element,
 ): TimeStampOutcome {
   if (!timeStamp.token) return { valid: false, detail: 'the EncapsulatedTimeStamp is missing or not base64' };
-  if (!isCanonicalizationMethod(timeStamp.canonicalizationMethod)) {
-    return { valid: false, detail: `canonicalization ${timeStamp.canonicalizationMethod} is not supported` };
+  const method = timeStamp.canonicalizationMethod;
+  if (!isCanonicalizationMethod(method)) {
+    return { valid: false, detail: `canonicalization ${method} is not supported` };
   }
+  return verifyTimeStampToken(timeStamp.token, {
+    what: 'the canonicalized ds:SignatureValue',
+    digest: (hash) =>
+      createHash(hash)
+        .update(canonicalize({ apex: signatureValue, keepComments: true }, method), 'utf8')
+        .digest(),
+  });
+}
+
+/**
+ * Checks an RFC 3161 token (a CMS SignedData carrying a TSTInfo) against what it should time-stamp: its message
+ * imprint must be `imprint.digest` of that data under the token's own hash algorithm, and the TSA's signature over the
+ * signed attributes must verify with the TSA certificate the token carries. Whether that TSA is trusted is the
+ * caller's question.
+ */
+export function verifyTimeStampToken(
+  token: Buffer,
+  imprint: { what: string; digest: (nodeHash: string) => Buffer },
+): TimeStampOutcome {
   try {
-    const contentInfo = AsnConvert.parse(timeStamp.token, ContentInfo);
+    const contentInfo = AsnConvert.parse(token, ContentInfo);
     if (contentInfo.contentType !== id_signedData)
       return { valid: false, detail: 'the token is not CMS SignedData' };
     const signedData = AsnConvert.parse(contentInfo.content, SignedData);
@@ -62,16 +82,9 @@ export function verifySignatureTimeStamp(
         valid: false,
         detail: `imprint hash ${tstInfo.messageImprint.hashAlgorithm.algorithm} is not supported`,
       };
-    const canonical = canonicalize(
-      { apex: signatureValue, keepComments: true },
-      timeStamp.canonicalizationMethod,
-    );
-    const expected = createHash(imprintHash).update(canonical, 'utf8').digest();
+    const expected = imprint.digest(imprintHash);
     if (!expected.equals(Buffer.from(tstInfo.messageImprint.hashedMessage.buffer))) {
-      return {
-        valid: false,
-        detail: 'the message imprint does not match the canonicalized ds:SignatureValue',
-      };
+      return { valid: false, detail: `the message imprint does not match ${imprint.what}` };
     }
 
     const certificates = (signedData.certificates ?? [])
