@@ -2,6 +2,7 @@ import type { Db } from '../db';
 import type { Mailer } from '../mail/mailer';
 import type { HubConfig } from '../platform/config';
 import { archiveActivities } from './archive';
+import { archiveSealingActivities } from './archive-sealing';
 import { as2MdnActivities } from './as2-mdn';
 import { channelAnswerActivities } from './channel-answers';
 import { disputeActivities } from './disputes';
@@ -31,6 +32,7 @@ export function createActivities(deps: ActivityDeps) {
     ...sftpPickupActivities(deps),
     ...disputeActivities(deps),
     ...paymentActivities(deps),
+    ...archiveSealingActivities(deps),
   };
 }
 

@@ -12,6 +12,7 @@ import type { HubConfig } from '../platform/config';
 import { logger } from '../platform/logger';
 import { connectTemporal } from '../platform/temporal';
 import { createGatewayApp } from './app';
+import { ensureArchiveSealing } from './archive-sealing';
 
 /**
  * Serves the gateway on PORT (HTTPS when TLS_CERT_FILE and TLS_KEY_FILE are set) and the hub's SFTP server on
@@ -50,11 +51,13 @@ export async function startGateway(
   });
   logger.info({ port: config.port, tls: Boolean(config.tls) }, 'gateway listening');
 
-  // Each pass also (re)starts the poller of every enabled pickup mailbox: idempotent, one workflow per mailbox.
+  // Each pass also (re)starts the poller of every enabled pickup mailbox and the archive's sealer: idempotent, one
+  // workflow per mailbox, one sealer.
   const recovery = repeat(config.deliveryRecoverySeconds * 1000, async () => {
     await resumeDeliveries(intake, config.deliveryRecoverySeconds);
     await ensurePickupPollers(intake);
     await resumePayments(intake, config.deliveryRecoverySeconds);
+    await ensureArchiveSealing(intake);
   });
   return {
     async close() {

@@ -80,6 +80,12 @@ export interface HubConfig {
     /** The first lock after repeated failed logins; each lock in a row lasts twice the one before. */
     loginLockMinutes: number;
   };
+  archive: {
+    /** ARCHIVE_SEAL_INTERVAL: how often the chain head is sealed ("1h", "10s"); nothing new, no seal. */
+    sealInterval: string;
+    /** TSA_URL: an RFC 3161 time-stamping authority for seals; without it, the hub's own (not qualified) unit. */
+    tsaUrl?: string;
+  };
   signature: {
     /**
      * What an invoice's signature must achieve to be accepted:
@@ -154,6 +160,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       passwordResetMinutes: integer(env.PASSWORD_RESET_MINUTES, 60, 'PASSWORD_RESET_MINUTES'),
       loginLockMinutes: integer(env.LOGIN_LOCK_MINUTES, 15, 'LOGIN_LOCK_MINUTES'),
     },
+    archive: {
+      sealInterval: duration(env.ARCHIVE_SEAL_INTERVAL, '1h', 'ARCHIVE_SEAL_INTERVAL'),
+      tsaUrl: httpUrl(env.TSA_URL, 'TSA_URL'),
+    },
     signature: {
       policy: oneOf(
         env.SIGNATURE_POLICY,
@@ -189,6 +199,20 @@ function epayMerchant(env: NodeJS.ProcessEnv): HubConfig['payments']['epay'] {
     throw new Error(`EPAY_PAGE_URL must be an http(s) URL, got "${pageUrl}"`);
   }
   return { min, secret, pageUrl };
+}
+
+function httpUrl(raw: string | undefined, name: string): string | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  let protocol: string;
+  try {
+    protocol = new URL(value).protocol;
+  } catch {
+    throw new Error(`${name} must be an http(s) URL, got "${value}"`);
+  }
+  if (protocol !== 'https:' && protocol !== 'http:')
+    throw new Error(`${name} must be an http(s) URL, got "${value}"`);
+  return value;
 }
 
 function list(raw: string | undefined): string[] {

@@ -3,3 +3,4 @@ export { invoiceLifecycle } from './invoice-lifecycle';
 export { sftpPickup } from './sftp-pickup';
 export { deliverAs2Mdn } from './as2-mdn';
 export { statementImport } from './statement-import';
+export { archiveSealing } from './archive-sealing';
