@@ -69,8 +69,11 @@ export function registerBackupCommands(program: Command): void {
     });
 }
 
+const commandStarted = Date.now();
+
+/** A progress line on stderr, with the seconds since the command started. */
 function say(line: string): void {
-  process.stderr.write(`${line}\n`);
+  process.stderr.write(`[${((Date.now() - commandStarted) / 1000).toFixed(1).padStart(5)} s] ${line}\n`);
 }
 
 function seconds(since: number): string {

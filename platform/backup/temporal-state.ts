@@ -51,22 +51,21 @@ export async function startMissingLifecycles(db: Db, temporal: Client, config: H
     'select id, workflow_id from invoices where status <> all($1::text[]) order by received_at',
     [FINAL_STATUSES],
   );
+  const running = new Set<string>();
+  const query = `WorkflowType = 'invoiceLifecycle' AND ExecutionStatus = 'Running'`;
+  for await (const workflow of temporal.workflow.list({ query })) running.add(workflow.workflowId);
   const started: string[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < rows.length) {
-      const row = rows[next++];
-      try {
-        await temporal.workflow.getHandle(row.workflow_id).describe();
-      } catch (error) {
-        if (!(error instanceof WorkflowNotFoundError)) throw error;
-        const record = await getInvoice(db, row.id);
-        if (!record) continue;
-        await startLifecycle(temporal, config, record);
-        started.push(row.id);
-      }
+  for (const row of rows.filter((r) => !running.has(r.workflow_id))) {
+    try {
+      await temporal.workflow.getHandle(row.workflow_id).describe();
+      continue; // closed, or not yet in the list: it has its workflow
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
     }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
+    const record = await getInvoice(db, row.id);
+    if (!record) continue;
+    await startLifecycle(temporal, config, record);
+    started.push(row.id);
+  }
   return started;
 }
