@@ -30,8 +30,12 @@ export interface HubUnderTest {
 export async function launchHub(options: {
   embedded: boolean;
   env?: Record<string, string>;
+  /** Run on this data folder (one a restore wrote, say) instead of a new one under HUB_TEST_ROOT. */
+  dataDir?: string;
 }): Promise<HubUnderTest> {
-  const dataDir = path.join(process.env.HUB_TEST_ROOT as string, `hub-${crypto.randomUUID().slice(0, 8)}`);
+  const dataDir =
+    options.dataDir ??
+    path.join(process.env.HUB_TEST_ROOT as string, `hub-${crypto.randomUUID().slice(0, 8)}`);
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o755 });
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
