@@ -132,13 +132,15 @@ describe('bin/hub backup of a running hub, bin/hub restore into a fresh folder',
       await hashPassword(PASSWORD),
     ]);
 
-    // 1,000 invoices over the API, 25 at a time; their lifecycles run on while the backup is taken.
+    // 1,000 invoices over the API, 25 at a time. The first 20 go through to the archive (and so to the recipient's
+    // portal); the worker is paused while the other 980 are delivered, so intake has the machine's two cores, and
+    // resumed before the backup, which is taken while their lifecycles run.
     const sent = Array.from({ length: INVOICES }, () => {
       const xml = makeUblInvoice({ number: nextInvoiceNumber(), buyerEmail: recipient });
       return { xml, sha256: sha256(xml) };
     });
-    const accepted = await timed(`deliver ${INVOICES} invoices`, () =>
-      inParallel(sent, CONCURRENT_POSTS, async (invoice) => {
+    const deliver = (invoices: typeof sent) =>
+      inParallel(invoices, CONCURRENT_POSTS, async (invoice) => {
         const response = await fetch(`${source.url}/api/v1/invoices`, {
           method: 'POST',
           headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/xml' },
@@ -146,19 +148,29 @@ describe('bin/hub backup of a running hub, bin/hub restore into a fresh folder',
         });
         expect(response.status).toBe(202);
         return { id: ((await response.json()) as { id: string }).id, sha256: invoice.sha256 };
-      }),
-    );
-    const expected = new Map(accepted.map((a) => [a.id, a.sha256]));
-    expect(expected.size).toBe(INVOICES);
-    // Some reach the archive (and so the recipient's portal) before the backup; the rest are still in flight.
+      });
     const archivedFirst = 20;
-    await timed(`first ${archivedFirst} archived`, () =>
-      eventually(
+    const first = await timed(`deliver and archive the first ${archivedFirst}`, async () => {
+      const delivered = await deliver(sent.slice(0, archivedFirst));
+      await eventually(
         async () => (await portalInvoices(await portal(source, recipient))).size >= archivedFirst,
         60_000,
         `${archivedFirst} invoices in the portal`,
-      ),
-    );
+      );
+      return delivered;
+    });
+    const worker = source.workerPid();
+    process.kill(worker, 'SIGSTOP');
+    let rest: Awaited<ReturnType<typeof deliver>>;
+    try {
+      rest = await timed(`deliver ${INVOICES - archivedFirst} more`, () =>
+        deliver(sent.slice(archivedFirst)),
+      );
+    } finally {
+      process.kill(worker, 'SIGCONT');
+    }
+    const expected = new Map([...first, ...rest].map((a) => [a.id, a.sha256]));
+    expect(expected.size).toBe(INVOICES);
     const beforeBackup = await portalInvoices(await portal(source, recipient));
 
     // The backup, while the hub runs and its workflows go on.
