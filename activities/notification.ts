@@ -6,6 +6,7 @@ import { bankDetailsChangedMail } from '../mail/payment-templates';
 import { newInvoiceMail, rejectionMail, reminderMail, viewReceiptMail } from '../mail/templates';
 import type { ActivityDeps } from './index';
 import { loadInvoice } from './load';
+import { ensureViewReceipt } from './view-receipts';
 
 export function notificationActivities({ db, mailer, config, secret }: ActivityDeps) {
   async function issuerOf(invoiceId: string) {
@@ -75,15 +76,23 @@ export function notificationActivities({ db, mailer, config, secret }: ActivityD
       });
     },
 
-    /** The return receipt: tells the issuer when the recipient first viewed the invoice. */
+    /** The return receipt: tells the issuer when the recipient first viewed the invoice, with the signed receipt attached. */
     async sendViewReceipt(invoiceId: string, viewedAt: string): Promise<void> {
       const { record, issuer } = await issuerOf(invoiceId);
+      const receipt = await ensureViewReceipt(db, config, record, issuer);
       await mailer.send({
         idempotencyKey: `receipt:${invoiceId}`,
         kind: 'view-receipt',
         invoiceId,
         to: issuer.email,
         ...viewReceiptMail(record.summary, record.recipientEmail ?? 'the recipient', viewedAt),
+        attachments: [
+          {
+            filename: `receipt-${record.number}.xml`,
+            content: receipt.document,
+            contentType: 'application/xml',
+          },
+        ],
       });
     },
 

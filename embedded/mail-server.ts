@@ -57,6 +57,8 @@ export interface StoredMail {
   text: string;
   html?: string;
   headers: Record<string, string>;
+  /** Attached files (the signed view receipt). */
+  attachments: { filename: string; contentType: string; content: Buffer }[];
 }
 
 /** Every message in the dev store, oldest first. */
@@ -86,6 +88,11 @@ export async function readMailbox(storeDir: string): Promise<StoredMail[]> {
         text: parsed.text ?? '',
         html: typeof parsed.html === 'string' ? parsed.html : undefined,
         headers,
+        attachments: parsed.attachments.map((a) => ({
+          filename: a.filename ?? '',
+          contentType: a.contentType,
+          content: a.content,
+        })),
       };
     }),
   );

@@ -8,7 +8,7 @@ export function createDevMailRouter(storeDir: string): Router {
   router.get('/mail', async (_req, res) => {
     const mails = await readMailbox(storeDir);
     res.json(
-      mails.map(({ id, to, from, subject, date, text, html }) => ({
+      mails.map(({ id, to, from, subject, date, text, html, attachments }) => ({
         id,
         to,
         from,
@@ -16,6 +16,7 @@ export function createDevMailRouter(storeDir: string): Router {
         date,
         text,
         html,
+        attachments: attachments.map((a) => a.filename),
       })),
     );
   });

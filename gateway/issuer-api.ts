@@ -5,6 +5,7 @@ import { getDelivery } from '../db/deliveries';
 import { getInvoice, getOriginal, listInvoiceEvents, type InvoiceRecord } from '../db/invoices';
 import { searchInvoices } from '../db/invoice-search';
 import { findIssuerByApiKey, type Issuer } from '../db/issuers';
+import { getViewReceipt } from '../db/view-receipts';
 import { acceptInvoice } from '../intake';
 import { workflowUiUrl, type HubConfig } from '../platform/config';
 import { HttpError } from './errors';
@@ -35,6 +36,7 @@ export function createIssuerApi(deps: IssuerApiDeps): Router {
   const links = (record: InvoiceRecord) => ({
     self: `/api/v1/invoices/${record.id}`,
     original: `/api/v1/invoices/${record.id}/original`,
+    receipt: `/api/v1/invoices/${record.id}/receipt`,
     workflow: workflowUiUrl(config, record.workflowId),
   });
 
@@ -142,6 +144,21 @@ export function createIssuerApi(deps: IssuerApiDeps): Router {
     const record = await ownInvoice(req);
     const original = await getOriginal(db, record.id);
     res.type('application/xml').attachment(`${record.number}.xml`).send(original);
+  });
+
+  router.get('/invoices/:id/receipt', async (req, res) => {
+    const record = await ownInvoice(req);
+    const receipt = await getViewReceipt(db, record.id);
+    if (!receipt) {
+      throw new HttpError(
+        404,
+        'NO_RECEIPT_YET',
+        record.viewedAt
+          ? `invoice ${record.number} was viewed at ${record.viewedAt}; its signed receipt is being made`
+          : `invoice ${record.number} has not been viewed by its recipient yet`,
+      );
+    }
+    res.type('application/xml').attachment(`receipt-${record.number}.xml`).send(receipt.document);
   });
 
   // Disputes for ERPs that answer them: issuer-disputes.ts.

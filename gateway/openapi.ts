@@ -199,6 +199,19 @@ export function openApiDocument(maxInvoiceBytes: number) {
           responses: { '200': { description: 'The original XML' }, '401': error, '404': error },
         },
       },
+      '/invoices/{id}/receipt': {
+        get: {
+          operationId: 'getViewReceipt',
+          summary:
+            "The signed return receipt: the recipient's first authenticated view, XAdES-signed by the hub's archive key",
+          parameters: [invoiceIdParameter],
+          responses: {
+            '200': { description: 'The receipt XML (verifies with `bin/hub verify` and `xmlsec1`)' },
+            '401': error,
+            '404': error,
+          },
+        },
+      },
       ...portalPaths,
       ...archivePortalPaths,
       ...disputeIssuerApiPaths,

@@ -11,6 +11,8 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html: string;
+  /** Files sent with the message (the signed view receipt). */
+  attachments?: { filename: string; content: Buffer; contentType: string }[];
 }
 
 export interface Mailer {
@@ -43,6 +45,7 @@ export function createMailer(db: Db, smtpUrl: string, from: string): Mailer {
         subject: mail.subject,
         text: mail.text,
         html: mail.html,
+        attachments: mail.attachments,
         messageId,
       });
       await db.query(`update sent_mail set state = 'sent', sent_at = now() where idempotency_key = $1`, [

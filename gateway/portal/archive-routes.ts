@@ -1,3 +1,4 @@
+import { getViewReceipt } from '../../db/view-receipts';
 import { Router, type Request, type Response } from 'express';
 import type { Db } from '../../db';
 import {
@@ -145,6 +146,19 @@ export function createArchiveRoutes({ db, config }: ArchiveRouteDeps): Router {
       .set('Content-Disposition', `attachment; filename="${safeFileStem(detail.number)}.xml"`)
       .set('X-Content-Type-Options', 'nosniff')
       .send(original);
+  });
+
+  // Who: a member of the issuer. What: the signed return receipt of one of its invoices, once it was viewed.
+  router.get('/issuers/:issuerId/invoices/:id/receipt', async (req, res) => {
+    const { issuer } = await issuerOf(req);
+    const detail = await issuerInvoiceDetail(db, config, issuer, String(req.params.id));
+    const receipt = detail && (await getViewReceipt(db, detail.id));
+    if (!detail || !receipt) throw notFound();
+    res
+      .type('application/xml')
+      .set('Content-Disposition', `attachment; filename="receipt-${safeFileStem(detail.number)}.xml"`)
+      .set('X-Content-Type-Options', 'nosniff')
+      .send(receipt.document);
   });
 
   // Who: a member of the issuer. What: the PDF of one of its archived invoices.

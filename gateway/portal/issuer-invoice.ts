@@ -1,3 +1,4 @@
+import { getViewReceipt } from '../../db/view-receipts';
 import type { Db } from '../../db';
 import { getDelivery } from '../../db/deliveries';
 import { findArchiveEntry, findViewReceipt } from '../../db/invoice-search';
@@ -127,6 +128,7 @@ export async function issuerInvoiceDetail(
     links: {
       original: `${base}/original`,
       pdf: archive ? `${base}/pdf` : null,
+      signedReceipt: (await getViewReceipt(db, record.id)) ? `${base}/receipt` : null,
       workflow: workflowUiUrl(config, record.workflowId),
     },
   };

@@ -264,6 +264,16 @@ export const archivePortalPaths = {
       responses: { '200': { description: 'The original XML' }, '401': errorResponse, '404': errorResponse },
     },
   },
+  '/portal/issuers/{issuerId}/invoices/{id}/receipt': {
+    get: {
+      operationId: 'downloadIssuerViewReceipt',
+      summary:
+        "Who may call: a member of the issuer. The signed return receipt (the recipient's first authenticated view)",
+      security: portalSecurity,
+      parameters: [issuerIdParameter, invoiceIdParameter],
+      responses: { '200': { description: 'The receipt XML' }, '401': errorResponse, '404': errorResponse },
+    },
+  },
   '/portal/issuers/{issuerId}/invoices/{id}/pdf': {
     get: {
       operationId: 'downloadIssuerInvoicePdf',

@@ -4,6 +4,7 @@
  * table below is the hub's authorization policy in one place: an operation missing from it fails the test, so a new
  * endpoint cannot ship without saying who may call it.
  */
+import { getViewReceipt } from '../../db/view-receipts';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Issuer } from '../../db/issuers';
@@ -22,7 +23,7 @@ import {
   startDisputeHub,
   type DisputeHub,
 } from '../support/dispute-hub';
-import { randomEik, uniqueEmail } from '../support/hub';
+import { eventually, randomEik, uniqueEmail } from '../support/hub';
 import { makeUblInvoice, nextInvoiceNumber } from '../support/invoice-factory';
 import { PortalVisitor, type PortalResponse } from '../portal/harness';
 
@@ -83,6 +84,7 @@ const POLICY: Record<string, Rule> = {
   submitInvoice: { allowed: ['apiKeyA', 'apiKeyB'] },
   getInvoice: { allowed: ['apiKeyA'] },
   getOriginal: { allowed: ['apiKeyA'] },
+  getViewReceipt: { allowed: ['apiKeyA'] },
   listInvoiceDisputes: { allowed: ['apiKeyA'] },
   uploadDisputeAttachment: { allowed: ['apiKeyA'], bytes: upload },
   getDispute: { allowed: ['apiKeyA'] },
@@ -175,6 +177,7 @@ const POLICY: Record<string, Rule> = {
   exportIssuerInvoices: { allowed: ISSUER_A },
   getIssuerInvoice: { allowed: ISSUER_A },
   downloadIssuerOriginal: { allowed: ISSUER_A },
+  downloadIssuerViewReceipt: { allowed: ISSUER_A },
   downloadIssuerInvoicePdf: { allowed: ISSUER_A },
   listIssuerProblemDeliveries: { allowed: ISSUER_A },
   portalIssuerDisputes: { allowed: ISSUER_A },
@@ -312,6 +315,9 @@ describe('authorization: every operation × every kind of caller', () => {
     });
     if (opened.status !== 201)
       throw new Error(`opening the dispute: ${opened.text}; upload: ${uploaded.text}`);
+    // X viewed by its recipient, so that its signed receipt exists to be refused to everyone else.
+    await recipient.call('POST', `/api/v1/portal/invoices/${invoice.id}/views`);
+    await eventually(async () => getViewReceipt(hub.db, invoice.id), 60_000, "X's signed receipt");
     fixture = {
       issuerA: a.issuer,
       invoiceId: invoice.id,

@@ -32,6 +32,7 @@ export const archiveBg = {
   notViewed: 'Все още не е отворена',
   pdf: 'Изтегляне на PDF',
   original: 'Изтегляне на оригиналния XML',
+  signedReceipt: 'Изтегляне на подписаната обратна разписка',
   timeline: 'История',
   report: 'Доклад от проверката',
   overall: 'Резултат',

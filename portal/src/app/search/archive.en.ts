@@ -35,6 +35,7 @@ export const archiveEn = {
   notViewed: 'Not opened yet',
   pdf: 'Download PDF',
   original: 'Download the original XML',
+  signedReceipt: 'Download the signed receipt',
   timeline: 'Timeline',
   report: 'Verification report',
   overall: 'Result',
