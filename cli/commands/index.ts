@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAgentCommands } from './agent';
+import { registerArchiveCommands } from './archive';
 import { registerAs2Commands } from './as2';
 import { registerBackupCommands } from './backup';
 import { registerIssuerCommands } from './issuer';
@@ -19,5 +20,6 @@ export function registerCommands(program: Command): void {
   registerAs2Commands(program);
   registerStatementCommands(program);
   registerAgentCommands(program);
+  registerArchiveCommands(program);
   registerBackupCommands(program);
 }

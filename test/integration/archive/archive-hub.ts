@@ -5,12 +5,15 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client, type PoolClient } from 'pg';
 import { createPool, migrate, withTransaction } from '../../../db';
+import { withArchiveSnapshot } from '../../../db/archive/records';
 import type { Issuer } from '../../../db/issuers';
 import { writeDecidedEntries } from '../../../db/payments/ledger';
 import { recordStatementImport } from '../../../db/payments/statement-imports';
+import { describeVerification, verifyArchive } from '../../../domain/archive/verify';
 import type { StatementEntry } from '../../../domain/payments/model';
 import type { UploadedAttachment } from '../../../gateway/portal/dispute-contract';
 import { createReconciliationActions } from '../../../gateway/payments/reconciliation-actions';
+import { LOCAL_TIMESTAMP_UNIT_NAME, readArchiveKeys } from '../../../platform/archive-keys';
 import {
   deliverInvoice,
   loggedIn,
@@ -214,6 +217,22 @@ export async function archiveVerify(
     if (typeof failed.code !== 'number' || failed.stdout === undefined) throw error;
     return { code: failed.code, stdout: failed.stdout, lines: failed.stdout.trim().split('\n') };
   }
+}
+
+/**
+ * The same check in this process (what the command runs, without starting a process and compiling the hub's sources
+ * for each call): its exit code and lines.
+ */
+export async function verifyHere(hub: ArchiveHub): Promise<{ code: number; lines: string[] }> {
+  const keys = readArchiveKeys(hub.dataDir);
+  const report = await withArchiveSnapshot(hub.db, (source) =>
+    verifyArchive(source, {
+      archiveCertificatePem: keys?.archive.certificatePem,
+      localUnitCertificatePem: keys?.timestampUnit.certificatePem,
+      localUnitName: LOCAL_TIMESTAMP_UNIT_NAME,
+    }),
+  );
+  return { code: report.breaks.length > 0 ? 1 : 0, lines: describeVerification(report) };
 }
 
 /** The BREAK lines of a report. */
