@@ -2,6 +2,7 @@
  * The answers, brought back into the folder the accounting system reads: for every sent invoice the agent asks the
  * hub what became of it and writes
  *   receipts/NAME.receipt.json   once the recipient has viewed it (when, and the hub's view event): the return receipt
+ *   receipts/NAME.receipt.xml    the hub's signed receipt of that view (verifies with bin/hub verify and xmlsec1)
  *   receipts/NAME.status.json    rewritten on every change: status, viewed, disputes, payments, the whole timeline
  * until the invoice is settled (paid, cancelled, rejected) or has been followed for --follow-days.
  */
@@ -44,7 +45,10 @@ export async function followAnswers(
         continue;
       }
       round.asked += 1;
-      if (record(journal, folder, entry, status, options)) round.changed += 1;
+      // The hub's signed receipt (XAdES, by its archive key) is made just after the view: fetched until it is there.
+      const signedReceipt =
+        status.viewedAt && !entry.signedReceiptWritten ? await api.signedReceipt(status.id) : undefined;
+      if (record(journal, folder, entry, status, signedReceipt, options)) round.changed += 1;
       if (!entry.receiptWritten && journal.get(entry.key)?.receiptWritten) round.receipts += 1;
     }
   };
@@ -58,6 +62,7 @@ function record(
   folder: string,
   entry: JournalEntry,
   status: InvoiceStatus,
+  signedReceipt: Buffer | undefined,
   options: { followDays: number; log: (line: string) => void },
 ): boolean {
   const now = new Date();
@@ -78,6 +83,11 @@ function record(
       `${entry.name}: viewed by the recipient at ${status.viewedAt} (receipts/${stem}.receipt.json)`,
     );
   }
+  let signedReceiptWritten = entry.signedReceiptWritten;
+  if (signedReceipt) {
+    writeDurably(path.join(receiptsFolder, `${stem}.receipt.xml`), signedReceipt);
+    signedReceiptWritten = true;
+  }
   if (changed && entry.answer?.status !== status.status) {
     options.log(`${entry.name}: invoice ${status.number} is ${status.status}`);
   }
@@ -93,7 +103,10 @@ function record(
       checkedAt: now.toISOString(),
     },
     receiptWritten,
-    followed: SETTLED.has(status.status) || followedLongEnough,
+    signedReceiptWritten,
+    followed:
+      (SETTLED.has(status.status) && (!status.viewedAt || signedReceiptWritten === true)) ||
+      followedLongEnough,
   });
   return changed;
 }

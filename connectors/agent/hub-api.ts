@@ -59,6 +59,20 @@ export class HubApi {
     )) as unknown as InvoiceStatus;
   }
 
+  /** The signed return receipt's XML, or undefined while there is none (not viewed, or being made). */
+  async signedReceipt(invoiceId: string): Promise<Buffer | undefined> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.hub}/api/v1/invoices/${encodeURIComponent(invoiceId)}/receipt`, {
+        headers: { authorization: `Bearer ${this.apiKey}` },
+        signal: AbortSignal.timeout(60_000),
+      });
+    } catch {
+      return undefined; // asked again next round
+    }
+    return response.ok ? Buffer.from(await response.arrayBuffer()) : undefined;
+  }
+
   invoiceLink(invoiceId: string): string {
     return `${this.hub}/api/v1/invoices/${invoiceId}`;
   }

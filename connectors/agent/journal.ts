@@ -29,6 +29,8 @@ export interface JournalEntry {
   /** The last status the hub reported, and when the recipient viewed it. */
   answer?: { status: string; viewedAt?: string; events: number; checkedAt: string };
   receiptWritten?: boolean;
+  /** The hub's signed receipt was written next to it (receipts/NAME.receipt.xml). */
+  signedReceiptWritten?: boolean;
   /** No more status checks: final status reached, or followed long enough. */
   followed?: boolean;
 }

@@ -230,6 +230,19 @@ describe('the issuer agent: export folder → checked, signed, delivered, answer
       'the status file saying viewed',
     );
     expect(filesIn(path.join(folder, 'receipts'), '.receipt.json')).toHaveLength(1);
+    // The hub's signed receipt comes along, and bin/hub verify accepts it against the hub's archive key.
+    const signedReceipt = await eventually(
+      async () => {
+        const file = path.join(folder, 'receipts', `${stem}.receipt.xml`);
+        return fs.existsSync(file) && file;
+      },
+      30_000,
+      'the signed receipt',
+    );
+    const checked = await run(process.execPath, [HUB, 'verify', signedReceipt], {
+      env: { ...process.env, DATA_DIR: hub.config.dataDir },
+    });
+    expect(checked.stdout).toContain('signed view receipt, VALID');
 
     const status = JSON.parse(
       (await run(process.execPath, [HUB, 'agent', 'status', '--watch', folder, '--json'])).stdout,
