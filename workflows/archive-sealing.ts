@@ -10,7 +10,7 @@ import {
 import type { ArchiveSealingActivities } from '../activities/archive-sealing';
 
 /**
- * Seals the archive chain's head at intervals: seal → wait ARCHIVE_SEAL_INTERVAL → seal … One workflow for the whole
+ * Seals the archive chain's head at intervals: wait ARCHIVE_SEAL_INTERVAL → seal → wait … One workflow for the whole
  * hub, with a fixed id, so however many gateways start it there is one sealer. The activity does the work and says
  * how long to wait (the worker's setting now); a seal that fails after its retries is tried again at the next interval.
  */
@@ -38,6 +38,7 @@ const HISTORY_EVENTS_BEFORE_CONTINUE = 2_000;
 export async function archiveSealing(input: ArchiveSealingInput): Promise<void> {
   let interval = input.interval;
   for (;;) {
+    await sleep(interval);
     try {
       const outcome = await archive.sealArchive();
       interval = outcome.nextIn;
@@ -51,7 +52,6 @@ export async function archiveSealing(input: ArchiveSealingInput): Promise<void> 
         error: error.cause?.message ?? error.message,
       });
     }
-    await sleep(interval);
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > HISTORY_EVENTS_BEFORE_CONTINUE) {
       await continueAsNew<typeof archiveSealing>({ interval });

@@ -42,7 +42,10 @@ function context(spec: ArchiveRecordSpec): { join: string; expression: string } 
   return { join: '', expression: 'null' };
 }
 
-/** Every record of a type beside its chain entry (a full join on the key: either side may be missing). */
+/**
+ * Every record of a type beside its chain entry (a full join on the key: either side may be missing), in no order:
+ * sorting would sort the records' bytes (the report orders what it finds).
+ */
 export function recordPairsQuery(spec: ArchiveRecordSpec): string {
   const { join, expression } = context(spec);
   const fields = spec.fields.map((f, i) => `${canonical(f.name, f.kind)} as f${i}`).join(', ');
@@ -51,8 +54,7 @@ export function recordPairsQuery(spec: ArchiveRecordSpec): string {
             from (select r.${spec.keyColumn}::text as record_key, true as present, ${expression} as context, ${fields}
                     from ${spec.table} r ${join}) t
             full join (select seq, record_key, fields from archive_chain where record_type = '${spec.type}') c
-              on c.record_key = t.record_key
-           order by c.seq nulls last, t.record_key`;
+              on c.record_key = t.record_key`;
 }
 
 type PairRow = {

@@ -75,14 +75,19 @@ export async function verifyArchive(
   const records: Record<string, number> = {};
   for (const spec of ARCHIVE_RECORDS) {
     records[spec.type] = 0;
+    const found: ArchiveBreak[] = [];
     for await (const batch of source.records(spec)) {
       for (const pair of batch) {
         if (pair.record) records[spec.type]++;
-        breaks.push(...compareRecord(spec, pair));
+        found.push(...compareRecord(spec, pair));
       }
       checked += batch.length;
       progress?.(checked);
     }
+    // Records come in no particular order; their breaks are told in chain order (unchained ones last, by key).
+    const order = (b: ArchiveBreak) => b.seq ?? Number.MAX_SAFE_INTEGER;
+    found.sort((a, b) => order(a) - order(b) || String(a.recordKey).localeCompare(String(b.recordKey)));
+    breaks.push(...found);
   }
 
   breaks.push(...checkSeals(seals, (seq) => walk.remembered.get(seq), trust));

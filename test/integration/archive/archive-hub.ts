@@ -33,8 +33,8 @@ const PNG = fs.readFileSync(
 
 /**
  * A whole hub (worker, gateway) on a database of its own, made for the suite on the test run's PostgreSQL and dropped
- * after it, with a data folder of its own (its archive keys): `archive verify` reads the whole archive, and these
- * suites edit it by hand, so they must not share it with the other suites.
+ * after it: `archive verify` reads the whole archive, and these suites edit it by hand, so they must not share it with
+ * the other suites.
  */
 export interface ArchiveHub extends DisputeHub {
   databaseUrl: string;
@@ -53,8 +53,8 @@ export async function startArchiveHub(overrides: Record<string, string> = {}): P
   const migrator = createPool(databaseUrl, 1);
   await migrate(migrator);
   await migrator.end();
-  const dataDir = path.join(process.env.HUB_TEST_ROOT as string, name);
-  fs.mkdirSync(dataDir, { recursive: true });
+  // The test run's data folder, as every suite's: its archive keys are made once for the run.
+  const dataDir = process.env.HUB_TEST_ROOT as string;
   const hub = await startDisputeHub({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir, ...overrides });
   return {
     ...hub,
