@@ -115,6 +115,8 @@ describeBrowser('accounts in a browser', () => {
       await page.getByLabel('Роля', { exact: true }).selectOption('clerk');
       await page.getByRole('button', { name: 'Добавяне', exact: true }).click();
       await page.locator('.alert.success').getByText(`${clerkEmail} е добавен и е получил имейл.`).waitFor();
+      // The list reloads after the alert: wait for the new row rather than reading the table at once.
+      await page.locator('table').getByText(clerkEmail).waitFor();
       expect(await visibleText(page, 'table')).toContain(clerkEmail);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'issuer-users.png'), fullPage: true });
 
