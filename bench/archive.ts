@@ -11,6 +11,7 @@
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
@@ -40,6 +41,7 @@ async function timed<T>(work: () => Promise<T>): Promise<{ seconds: number; resu
 
 async function main() {
   console.log(`bench:archive: ${N} archived invoices`);
+  const loadBefore = os.loadavg().map(round);
   // The hub's own sealer waits an interval before its first seal: a day, so the seals measured here are this run's.
   process.env.ARCHIVE_SEAL_INTERVAL = '24h';
   const { hub, dataDir, close } = await startBenchHub();
@@ -108,6 +110,8 @@ async function main() {
       benchmark: 'archive',
       date: new Date().toISOString(),
       machine: machine(),
+      // Other work on the machine skews every figure: the 1/5/15-minute load averages at start and end.
+      loadAverage: { start: loadBefore, end: os.loadavg().map(round) },
       invoices: N,
       seeding: {
         seconds: round(seedingSeconds),

@@ -34,8 +34,23 @@ export function registerArchiveCommands(program: Command): void {
           verifyArchive(source, trust, (done) => bar.update(Math.min(done, total), total)),
         );
         bar.stop();
-        if (options.json) printJson(report);
-        else process.stdout.write(describeVerification(report).join('\n') + '\n');
+        if (options.json) {
+          const last = report.seals.last;
+          printJson({
+            ...report,
+            seals: {
+              ...report.seals,
+              last: last && {
+                seal: last.seal,
+                headSeq: last.headSeq,
+                headLink: last.headLink,
+                sealedAt: last.sealedAt,
+                timestampAuthority: last.timestampAuthority,
+                timestampTime: last.timestampTime,
+              },
+            },
+          });
+        } else process.stdout.write(describeVerification(report).join('\n') + '\n');
         if (report.breaks.length > 0) process.exitCode = 1;
       });
     });

@@ -136,7 +136,7 @@ export function compareRecord(spec: ArchiveRecordSpec, pair: RecordPair): Archiv
     breaks.push({
       kind: 'record-unchained',
       ...about,
-      message: `${what}: in ${spec.table} but not in the chain (written while the chain's trigger was off)`,
+      message: `${what}: in ${spec.table} but not in the chain (its link was removed, or it was written with the chain's trigger off)`,
     });
     return breaks;
   }
