@@ -86,13 +86,15 @@ export function notificationActivities({ db, mailer, config, secret }: ActivityD
         invoiceId,
         to: issuer.email,
         ...viewReceiptMail(record.summary, record.recipientEmail ?? 'the recipient', viewedAt),
-        attachments: [
-          {
-            filename: `receipt-${record.number}.xml`,
-            content: receipt.document,
-            contentType: 'application/xml',
-          },
-        ],
+        attachments: receipt
+          ? [
+              {
+                filename: `receipt-${record.number}.xml`,
+                content: receipt.document,
+                contentType: 'application/xml',
+              },
+            ]
+          : [],
       });
     },
 

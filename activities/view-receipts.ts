@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db';
 import type { InvoiceRecord } from '../db/invoices';
 import type { Issuer } from '../db/issuers';
@@ -7,6 +6,7 @@ import { firstView, keepViewReceipt, type StoredViewReceipt } from '../db/view-r
 import { signViewReceipt } from '../domain/archive/receipt';
 import { loadArchiveKeys } from '../platform/archive-keys';
 import type { HubConfig } from '../platform/config';
+import { logger } from '../platform/logger';
 
 /**
  * The invoice's signed return receipt, made once from its first authenticated view and kept (view_receipts):
@@ -17,10 +17,13 @@ export async function ensureViewReceipt(
   config: HubConfig,
   record: InvoiceRecord,
   issuer: Issuer,
-): Promise<StoredViewReceipt> {
+): Promise<StoredViewReceipt | undefined> {
   const view = await firstView(db, record.id);
+  // The portal logs a view before it tells the lifecycle, so this is only a view signalled some other way (an
+  // operator, an older portal): the receipt mail still goes, without a signed receipt of a view nobody logged.
   if (!view) {
-    throw ApplicationFailure.nonRetryable(`invoice ${record.id} has no logged view`, 'NoViewLogged');
+    logger.warn({ invoiceId: record.id }, 'a view with no logged view entry: no signed receipt is made');
+    return undefined;
   }
   const keys = await loadArchiveKeys(config.dataDir);
   const document = await signViewReceipt(
