@@ -73,6 +73,7 @@ export class Journal {
     journal.fd = fs.openSync(journal.file, 'a');
     journal.replay();
     if (journal.lines > 1000 && journal.lines > 3 * journal.entries.size) journal.compact();
+    journal.forgetSettledSigned();
     return journal;
   }
 
@@ -120,6 +121,16 @@ export class Journal {
   /** Keeps the signed bytes durably before they are sent, so a resend after a crash sends the very same bytes. */
   keepSigned(key: string, signed: string | Buffer): void {
     writeDurably(this.signedPath(key), signed);
+  }
+
+  /** Signed bytes of files already filed (a crash came between filing and forgetting them) are not needed again. */
+  private forgetSettledSigned(): void {
+    for (const name of fs.readdirSync(path.join(this.folder, 'signed'))) {
+      const entry = this.entries.get(name.replace(/\.xml$/, ''));
+      if (entry && ((entry.stage === 'sent' && entry.filedAs) || entry.stage === 'failed')) {
+        fs.rmSync(path.join(this.folder, 'signed', name), { force: true });
+      }
+    }
   }
 
   forgetSigned(key: string): void {

@@ -102,6 +102,20 @@ describe('the journal: durable, replayed after a crash, one agent per folder', (
     again.close();
   });
 
+  test('signed bytes of a file already filed (a crash between filing and forgetting) are dropped on reopening', () => {
+    const folder = temp();
+    const journal = Journal.open(folder);
+    journal.keepSigned('filed', '<a/>');
+    journal.record({ key: 'filed', name: 'a.xml', stage: 'sent', filedAs: 'sent/a.xml' });
+    journal.keepSigned('unsent', '<b/>');
+    journal.record({ key: 'unsent', name: 'b.xml', stage: 'signed' });
+    journal.close();
+    const again = Journal.open(folder);
+    expect(again.readSigned('filed')).toBeUndefined();
+    expect(again.readSigned('unsent')?.toString()).toBe('<b/>');
+    again.close();
+  });
+
   test('signed bytes are kept until forgotten', () => {
     const journal = Journal.open(temp());
     journal.keepSigned('k', '<signed/>');
