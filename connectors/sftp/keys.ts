@@ -50,10 +50,16 @@ export function loadHostKey(dataDir: string, file?: string): Buffer {
   if (!fs.existsSync(keyFile)) {
     fs.mkdirSync(path.dirname(keyFile), { recursive: true });
     const { private: privateKey } = utils.generateKeyPairSync('ed25519');
+    // Written whole under a temporary name and linked into place, so another process never reads a half-written
+    // key; link fails when the name exists (another node wrote it first), and that key is the one used.
+    const temporary = `${keyFile}.${process.pid}.${Date.now()}.new`;
+    fs.writeFileSync(temporary, privateKey, { mode: 0o600, flag: 'wx' });
     try {
-      fs.writeFileSync(keyFile, privateKey, { mode: 0o600, flag: 'wx' });
+      fs.linkSync(temporary, keyFile);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error; // another node wrote it first
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      fs.rmSync(temporary, { force: true });
     }
   }
   return fs.readFileSync(keyFile);
