@@ -34,6 +34,8 @@ function context(spec: ArchiveRecordSpec): { join: string; expression: string } 
       join: 'left join invoices i on i.id = r.invoice_id',
       expression: `i.number || ' (' || r.invoice_id::text || ')'`,
     };
+  if (spec.keyColumn === 'invoice_id')
+    return { join: 'left join invoices i on i.id = r.invoice_id', expression: `'of invoice ' || i.number` };
   if (spec.fields.some((f) => f.name === 'invoice_id'))
     return {
       join: 'left join invoices i on i.id = r.invoice_id',

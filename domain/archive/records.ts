@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 /**
  * The archived records and how each is reduced to its chain entry. The same field lists, in the same order, are
- * written into the chain by the database (db/migrations/010_archive_integrity.sql, archive_record_fields); this module
+ * written into the chain by the database (db/migrations/010_archive_integrity.sql and 012, archive_record_fields); this module
  * is what `archive verify` recomputes them with.
  *
  * A field's canonical bytes: bytea as stored; text as UTF-8; jsonb as PostgreSQL prints it (`jsonb::text`, fixed for
@@ -27,7 +27,9 @@ export type ArchiveRecordType =
   | 'dispute-entry'
   | 'dispute-attachment'
   | 'payment'
-  | 'reconciliation-decision';
+  | 'reconciliation-decision'
+  | 'event'
+  | 'view-receipt';
 
 export interface ArchiveRecordSpec {
   type: ArchiveRecordType;
@@ -174,6 +176,32 @@ export const ARCHIVE_RECORDS: readonly ArchiveRecordSpec[] = [
       field('decided_at', 'instant', 'time'),
       field('undoes', 'uuid', 'undone decision'),
     ],
+  },
+  {
+    type: 'event',
+    table: 'invoice_events',
+    keyColumn: 'id',
+    noun: 'timeline event',
+    fields: [
+      field('invoice_id', 'uuid', 'invoice'),
+      field('event_key', 'text', 'event key'),
+      field('type', 'text'),
+      field('at', 'instant', 'time'),
+      field('detail', 'jsonb'),
+    ],
+  },
+  {
+    type: 'view-receipt',
+    table: 'view_receipts',
+    keyColumn: 'invoice_id',
+    noun: 'signed receipt',
+    fields: [
+      field('view_id', 'integer', 'view'),
+      field('document', 'bytea', 'signed document'),
+      field('sha256', 'text', 'content address (SHA-256)'),
+      field('signed_at', 'instant', 'signing time'),
+    ],
+    contentAddress: { content: 'document', digest: 'sha256' },
   },
 ];
 

@@ -61,6 +61,8 @@ function targets(): { table: string; where: string; key: unknown; column: string
       column: 'note',
       value: 'rewritten',
     },
+    { table: 'invoice_events', where: 'invoice_id = $1', key: first.id, column: 'type', value: 'paid' },
+    { table: 'view_receipts', where: 'invoice_id = $1', key: first.id, column: 'sha256', value: '0' },
     { table: 'archive_chain', where: 'seq = $1', key: 1, column: 'record_key', value: 'x' },
     { table: 'archive_seals', where: 'seal = $1', key: 1, column: 'head_seq', value: 0 },
   ];
@@ -76,6 +78,8 @@ describe('every archived record is written once', () => {
     'dispute_attachments',
     'invoice_payments',
     'reconciliation_decisions',
+    'invoice_events',
+    'view_receipts',
     'archive_chain',
     'archive_seals',
   ])('%s refuses UPDATE, DELETE and TRUNCATE', async (table) => {
