@@ -5,27 +5,8 @@
  * domain/signature/timestamp.ts's verifyTimeStampToken, the same code that checks the XAdES timestamps of invoices.
  */
 import 'reflect-metadata';
-import { createHash, randomBytes, sign, type KeyObject } from 'node:crypto';
-import {
-  Attribute,
-  CertificateChoices,
-  CertificateSet,
-  CMSVersion,
-  ContentInfo,
-  DigestAlgorithmIdentifier,
-  DigestAlgorithmIdentifiers,
-  EncapsulatedContent,
-  EncapsulatedContentInfo,
-  IssuerAndSerialNumber,
-  id_contentType,
-  id_messageDigest,
-  id_signedData,
-  MessageDigest,
-  SignedData,
-  SignerIdentifier,
-  SignerInfo,
-  SignerInfos,
-} from '@peculiar/asn1-cms';
+import { randomBytes, type KeyObject } from 'node:crypto';
+import { ContentInfo, id_signedData, SignedData } from '@peculiar/asn1-cms';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import {
   Accuracy,
@@ -37,12 +18,9 @@ import {
   TimeStampResp,
   TSTInfo,
 } from '@peculiar/asn1-tsp';
-import { AlgorithmIdentifier, Certificate as AsnCertificate } from '@peculiar/asn1-x509';
-import { derOid, derSequence, derTlv } from '../signature/der';
+import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
+import { arrayBufferOf, SHA256_OID as SHA256, signCms } from './cms';
 
-const SHA256 = '2.16.840.1.101.3.4.2.1';
-const RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
-const ID_SIGNING_CERTIFICATE_V2 = '1.2.840.113549.1.9.16.2.47';
 /**
  * The local unit's TSA policy: a UUID-based OID (ITU-T X.667, arc 2.25), needing no registration. It names "this
  * hub's own clock and key", nothing more.
@@ -56,9 +34,6 @@ export class TimestampError extends Error {
   }
 }
 
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest();
-const arrayBufferOf = (bytes: Buffer): ArrayBuffer =>
-  bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 const sha256Imprint = (digest: Buffer) =>
   new MessageImprint({
     hashAlgorithm: new AlgorithmIdentifier({ algorithm: SHA256, parameters: null }),
@@ -141,52 +116,7 @@ export function issueTimeStampToken(
     nonce: request.nonce ? arrayBufferOf(request.nonce) : undefined,
   });
   const infoDer = Buffer.from(AsnConvert.serialize(info));
-  const certificate = AsnConvert.parse(unit.certificateDer, AsnCertificate);
-  // SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2 }; ESSCertIDv2 ::= SEQUENCE { certHash } with
-  // the default hash, SHA-256.
-  const essCertId = derSequence([derSequence([derSequence([derTlv(0x04, sha256(unit.certificateDer))])])]);
-  const attributes = sortedForDer([
-    new Attribute({ attrType: id_contentType, attrValues: [arrayBufferOf(derOid(id_ct_tstInfo))] }),
-    new Attribute({
-      attrType: id_messageDigest,
-      attrValues: [AsnConvert.serialize(new MessageDigest(sha256(infoDer)))],
-    }),
-    new Attribute({ attrType: ID_SIGNING_CERTIFICATE_V2, attrValues: [arrayBufferOf(essCertId)] }),
-  ]);
-  const signedAttributes = derTlv(
-    0x31,
-    Buffer.concat(attributes.map((a) => Buffer.from(AsnConvert.serialize(a)))),
-  );
-  const digestAlgorithm = new DigestAlgorithmIdentifier({ algorithm: SHA256, parameters: null });
-  const signedData = new SignedData({
-    version: CMSVersion.v3,
-    digestAlgorithms: new DigestAlgorithmIdentifiers([digestAlgorithm]),
-    encapContentInfo: new EncapsulatedContentInfo({
-      eContentType: id_ct_tstInfo,
-      eContent: new EncapsulatedContent({ single: new OctetString(infoDer) }),
-    }),
-    certificates: new CertificateSet([new CertificateChoices({ certificate })]),
-    signerInfos: new SignerInfos([
-      new SignerInfo({
-        version: CMSVersion.v1,
-        sid: new SignerIdentifier({
-          issuerAndSerialNumber: new IssuerAndSerialNumber({
-            issuer: certificate.tbsCertificate.issuer,
-            serialNumber: certificate.tbsCertificate.serialNumber,
-          }),
-        }),
-        digestAlgorithm,
-        signedAttrs: attributes,
-        signatureAlgorithm: new AlgorithmIdentifier({ algorithm: RSA_ENCRYPTION, parameters: null }),
-        signature: new OctetString(sign('sha256', signedAttributes, unit.privateKey)),
-      }),
-    ]),
-  });
-  return Buffer.from(
-    AsnConvert.serialize(
-      new ContentInfo({ contentType: id_signedData, content: AsnConvert.serialize(signedData) }),
-    ),
-  );
+  return signCms(unit, { type: id_ct_tstInfo, bytes: infoDer });
 }
 
 /** A TSA's answer to a TimeStampReq, as a TSA serves it over HTTP (RFC 3161 §3.4): granted, with the token. */
@@ -217,14 +147,6 @@ export function answerTimeStampRequest(
       }),
     ),
   );
-}
-
-/** DER orders the members of a SET OF by their encodings (X.690 §11.6). */
-function sortedForDer(attributes: Attribute[]): Attribute[] {
-  return attributes
-    .map((attribute) => ({ attribute, der: Buffer.from(AsnConvert.serialize(attribute)) }))
-    .sort((a, b) => Buffer.compare(a.der, b.der))
-    .map(({ attribute }) => attribute);
 }
 
 function integerEquals(a: Buffer, b: Buffer): boolean {

@@ -3,39 +3,21 @@
  * ds:SignatureValue element; its TSA signature is checked (CMS SignedData, signed attributes) and its genTime
  * becomes the proven signing time when the TSA chains to a trust anchor.
  */
-import { createHash, verify } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Element } from '@xmldom/xmldom';
 import { ContentInfo, id_signedData, SignedData } from '@peculiar/asn1-cms';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { Certificate as AsnCertificate } from '@peculiar/asn1-x509';
 import { TSTInfo } from '@peculiar/asn1-tsp';
 import { canonicalize, isCanonicalizationMethod } from './canonicalize';
-import { certificateFromDer, type Certificate } from './certificates';
-import { derTlv } from './der';
+import type { Certificate } from './certificates';
+import { checkCmsSigner, HASH_BY_OID } from './cms';
 import type { TimeStampData } from './signature-structure';
 
 export type TimeStampOutcome =
   | { valid: true; genTime: Date; tsa: Certificate; certificates: Certificate[]; detail: string }
   | { valid: false; detail: string };
 
-const HASH_BY_OID: Record<string, string> = {
-  '1.3.14.3.2.26': 'sha1',
-  '2.16.840.1.101.3.4.2.4': 'sha224',
-  '2.16.840.1.101.3.4.2.1': 'sha256',
-  '2.16.840.1.101.3.4.2.2': 'sha384',
-  '2.16.840.1.101.3.4.2.3': 'sha512',
-};
-const SIGNATURE_HASH_BY_OID: Record<string, string> = {
-  '1.2.840.113549.1.1.5': 'sha1',
-  '1.2.840.113549.1.1.11': 'sha256',
-  '1.2.840.113549.1.1.12': 'sha384',
-  '1.2.840.113549.1.1.13': 'sha512',
-  '1.2.840.10045.4.3.2': 'sha256',
-  '1.2.840.10045.4.3.3': 'sha384',
-  '1.2.840.10045.4.3.4': 'sha512',
-};
 const ID_TST_INFO = '1.2.840.113549.1.9.16.1.4';
-const ID_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
 
 export function verifySignatureTimeStamp(
   timeStamp: TimeStampData,
@@ -87,46 +69,9 @@ export function verifyTimeStampToken(
       return { valid: false, detail: `the message imprint does not match ${imprint.what}` };
     }
 
-    const certificates = (signedData.certificates ?? [])
-      .map((choice) => choice.certificate)
-      .filter((c): c is AsnCertificate => !!c)
-      .map((c) => certificateFromDer(Buffer.from(AsnConvert.serialize(c))))
-      .filter((c): c is Certificate => !!c);
-    const signerInfo = signedData.signerInfos[0];
-    if (!signerInfo) return { valid: false, detail: 'the token has no SignerInfo' };
-    const sid = signerInfo.sid.issuerAndSerialNumber;
-    const tsa = certificates.find((certificate) => {
-      if (sid) {
-        const serial = Buffer.from(sid.serialNumber)
-          .toString('hex')
-          .replace(/^(00)+(?=.)/, '');
-        return serial === certificate.serialNumberHex;
-      }
-      const keyId = signerInfo.sid.subjectKeyIdentifier;
-      const ski = certificate.parsed.getExtension('2.5.29.14');
-      return !!keyId && !!ski && Buffer.from(ski.value).includes(Buffer.from(keyId.buffer));
-    });
-    if (!tsa) return { valid: false, detail: 'the TSA certificate is not in the token' };
-
-    const digestHash = HASH_BY_OID[signerInfo.digestAlgorithm.algorithm];
-    if (!digestHash)
-      return { valid: false, detail: `digest ${signerInfo.digestAlgorithm.algorithm} is not supported` };
-    const attributes = signerInfo.signedAttrs;
-    const messageDigest = attributes?.find((attribute) => attribute.attrType === ID_MESSAGE_DIGEST);
-    if (!attributes || !messageDigest) return { valid: false, detail: 'the token has no signed attributes' };
-    const declaredDigest = Buffer.from(messageDigest.attrValues[0] ?? new ArrayBuffer(0)).subarray(2);
-    if (!createHash(digestHash).update(tstInfoBytes).digest().equals(declaredDigest)) {
-      return { valid: false, detail: 'the token content does not match its messageDigest attribute' };
-    }
-    // The signature covers the signed attributes encoded as a SET OF (tag 0x31), in the order they were sent.
-    const signedAttributes = derTlv(
-      0x31,
-      Buffer.concat(attributes.map((a) => Buffer.from(AsnConvert.serialize(a)))),
-    );
-    const signatureHash = SIGNATURE_HASH_BY_OID[signerInfo.signatureAlgorithm.algorithm] ?? digestHash;
-    if (!verify(signatureHash, signedAttributes, tsa.publicKey, Buffer.from(signerInfo.signature.buffer))) {
-      return { valid: false, detail: 'the TSA signature on the token does not verify' };
-    }
+    const signed = checkCmsSigner(signedData, tstInfoBytes, 'the token');
+    if (!signed.valid) return { valid: false, detail: signed.detail.replace("the signer's", 'the TSA') };
+    const { signer: tsa, certificates } = signed;
     return {
       valid: true,
       genTime: tstInfo.genTime,
