@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { getIssuer } from '../db/issuers';
-import { ensureInvitation, ensureUser } from '../db/users';
+import { isReleasedPlaceholder } from '../db/account-addresses';
+import { ensureInvitation, invoiceRecipientAccount } from '../db/users';
 import { bankDetailsChange } from '../db/payments/bank-details';
 import { bankDetailsChangedMail } from '../mail/payment-templates';
 import { newInvoiceMail, rejectionMail, reminderMail, viewReceiptMail } from '../mail/templates';
@@ -18,26 +19,30 @@ export function notificationActivities({ db, mailer, config, secret }: ActivityD
   }
 
   /**
-   * The invoice's recipient and the link to mail them: straight to the invoice once they have registered,
-   * otherwise their invitation (the same one for every invoice until they register).
+   * The invoice's recipient account (the one it was bound to at delivery, wherever its login address is now) and the
+   * link to mail them: straight to the invoice once they have registered, otherwise their invitation (the same one
+   * for every invoice until they register). `email` is undefined when an operator released the account's address
+   * and gave it none: nothing can be mailed, and the invoice waits in the account.
    */
   async function recipientOf(invoiceId: string) {
     const record = await loadInvoice(db, invoiceId);
     if (!record.recipientEmail) {
       throw ApplicationFailure.nonRetryable(`invoice ${invoiceId} has no recipient e-mail`, 'NoRecipient');
     }
-    const recipient = await ensureUser(db, record.recipientEmail);
+    const recipient = await invoiceRecipientAccount(db, invoiceId, record.recipientEmail);
+    const email = isReleasedPlaceholder(recipient.email) ? undefined : recipient.email;
     const invitation = !recipient.registered;
     const link = invitation
       ? `${config.publicUrl}/invite/${await ensureInvitation(db, secret, recipient, invoiceId, config.invitationTtlDays)}?invoice=${invoiceId}`
       : `${config.publicUrl}/invoices/${invoiceId}`;
-    return { record, email: record.recipientEmail, invitation, link };
+    return { record, email, invitation, link };
   }
 
   return {
     /** E-mails the recipient a link; the first invoice to an address that has not registered carries the invitation. */
     async notifyRecipient(invoiceId: string): Promise<{ recipient: string; invitation: boolean }> {
       const { record, email, invitation, link } = await recipientOf(invoiceId);
+      if (!email) return { recipient: record.recipientEmail ?? '', invitation: false };
       const newAccount = await bankDetailsChange(db, invoiceId);
       await mailer.send({
         idempotencyKey: `notify:${invoiceId}`,
@@ -67,6 +72,7 @@ export function notificationActivities({ db, mailer, config, secret }: ActivityD
 
     async remindRecipient(invoiceId: string, reminder: number): Promise<void> {
       const { record, email, link } = await recipientOf(invoiceId);
+      if (!email) return;
       await mailer.send({
         idempotencyKey: `remind:${invoiceId}:${reminder}`,
         kind: 'reminder',

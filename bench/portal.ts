@@ -110,15 +110,15 @@ async function main() {
       issuer.id,
       clerk.userId,
     ]);
-    const recipientScope: SearchScope = { side: 'recipient', addresses: [RECIPIENT] };
+    const recipientScope: SearchScope = { side: 'recipient', reach: { userId: recipient.userId, shares: [] } };
     const issuerScope: SearchScope = { side: 'issuer', issuerId: issuer.id };
     const newest: InvoiceSort = { field: 'issueDate', direction: 'desc' };
     // The keyset of the middle row (50,000 of 100,000) in the default order: where page 1,001 starts (found once; pages never use OFFSET).
     const deep = (
       await db.query<{ sort_value: string; id: string }>(
-        `select search_issue_date as sort_value, id from invoices where lower(recipient_email) = $1
+        `select search_issue_date as sort_value, id from invoices where recipient_user_id = $1
           order by search_issue_date desc, id desc offset $2 limit 1`,
-        [RECIPIENT, Math.floor(N / 2) - 1],
+        [recipient.userId, Math.floor(N / 2) - 1],
       )
     ).rows[0];
 

@@ -1,8 +1,9 @@
 import type { Db } from './index';
 
 /**
- * A recipient address shared with colleagues: they see the invoices addressed to it. A removed share keeps its row
- * with the time and who removed it, for the record.
+ * A recipient address shared with colleagues by the account owning it: they see the invoices bound to that account at
+ * that address (access follows the account: a later owner of the address shares only their own). A removed share
+ * keeps its row with the time and who removed it, for the record.
  */
 export interface AddressShare {
   address: string;
@@ -37,11 +38,12 @@ const SELECT_SHARES = `
          b.email as shared_by
     from address_shares s join users u on u.id = s.user_id join users b on b.id = s.shared_by`;
 
-/** Who else sees the invoices addressed to `address`. */
-export async function listAddressShares(db: Db, address: string): Promise<AddressShare[]> {
+/** Who else sees the invoices of the owner's account at `address`. */
+export async function listAddressShares(db: Db, ownerId: string, address: string): Promise<AddressShare[]> {
   const { rows } = await db.query<ShareRow>(
-    `${SELECT_SHARES} where lower(s.address) = lower($1) and s.removed_at is null order by s.shared_at`,
-    [address],
+    `${SELECT_SHARES} where lower(s.address) = lower($1) and s.shared_by = $2 and s.removed_at is null
+      order by s.shared_at`,
+    [address, ownerId],
   );
   return rows.map(toShare);
 }
@@ -62,27 +64,29 @@ export async function shareAddress(
 ): Promise<{ added: boolean; sharedAt: string }> {
   const inserted = await db.query<{ shared_at: Date }>(
     `insert into address_shares (address, user_id, shared_by) values (lower($1), $2, $3)
-     on conflict (lower(address), user_id) where removed_at is null do nothing
+     on conflict (lower(address), user_id, shared_by) where removed_at is null do nothing
      returning shared_at`,
     [share.address, share.userId, share.sharedBy],
   );
   if (inserted.rows[0]) return { added: true, sharedAt: inserted.rows[0].shared_at.toISOString() };
   const existing = await db.query<{ shared_at: Date }>(
-    `select shared_at from address_shares where lower(address) = lower($1) and user_id = $2 and removed_at is null`,
-    [share.address, share.userId],
+    `select shared_at from address_shares
+      where lower(address) = lower($1) and user_id = $2 and shared_by = $3 and removed_at is null`,
+    [share.address, share.userId, share.sharedBy],
   );
   return { added: false, sharedAt: existing.rows[0].shared_at.toISOString() };
 }
 
-/** Ends the share; false when there was none. */
+/** Ends the share (every share of the address with the person, or only the one `sharedBy` made); false when none. */
 export async function removeAddressShare(
   db: Db,
-  share: { address: string; userId: string; removedBy: string },
+  share: { address: string; userId: string; removedBy: string; sharedBy?: string },
 ): Promise<boolean> {
   const { rowCount } = await db.query(
     `update address_shares set removed_at = now(), removed_by = $3
-      where lower(address) = lower($1) and user_id = $2 and removed_at is null`,
-    [share.address, share.userId, share.removedBy],
+      where lower(address) = lower($1) and user_id = $2 and removed_at is null
+        and ($4::uuid is null or shared_by = $4)`,
+    [share.address, share.userId, share.removedBy, share.sharedBy ?? null],
   );
   return (rowCount ?? 0) > 0;
 }

@@ -1,17 +1,19 @@
 import type { DocumentKind, Invoice, InvoiceSummary } from '../domain/invoice/model';
 import type { Db } from './index';
+import { recipientReachCondition } from './recipient-reach';
+import type { RecipientReach } from './users';
 
 /**
  * The searchable archive, one implementation for both sides of an invoice:
- *  - a recipient searches every invoice addressed to one of the addresses they see that reached the archive
- *    (verified and archived; rejected or unverified deliveries never reach a recipient);
+ *  - a recipient searches every invoice of theirs (bound to their account, or shared with them: RecipientReach) that
+ *    reached the archive (verified and archived; rejected or unverified deliveries never reach a recipient);
  *  - an issuer's people search every invoice of that issuer, whatever its status (rejected ones included).
  * Pages are keyset pages: each continues after the last row of the previous one by (sort key, id), never by OFFSET,
  * so a deep page costs what the first does and rows arriving meanwhile are neither skipped nor repeated.
  * The columns searched are generated from the summary by PostgreSQL (migration 007_invoice_search.sql).
  */
 
-export type SearchScope = { side: 'recipient'; addresses: string[] } | { side: 'issuer'; issuerId: string };
+export type SearchScope = { side: 'recipient'; reach: RecipientReach } | { side: 'issuer'; issuerId: string };
 
 export interface InvoiceSearchFilters {
   /** Invoice number; spaces are ignored, letters folded. A prefix unless `numberMatch` is 'exact'. */
@@ -106,11 +108,8 @@ function whereClause(scope: SearchScope, filters: InvoiceSearchFilters, params: 
   };
   const where: string[] = [];
   if (scope.side === 'recipient') {
-    // One address (the usual case) as an equality, so the planner reads the index in sort order.
     where.push(
-      scope.addresses.length === 1
-        ? `lower(i.recipient_email) = ${param(scope.addresses[0])}`
-        : `lower(i.recipient_email) = any(${param(scope.addresses)}::text[])`,
+      recipientReachCondition(scope.reach, param),
       'exists (select 1 from invoice_archive a where a.invoice_id = i.id)',
     );
   } else {

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Db } from './index';
+import { withTransaction, type Db } from './index';
 
 export interface Issuer {
   id: string;
@@ -7,6 +7,8 @@ export interface Issuer {
   eik: string;
   email: string;
   createdAt: string;
+  /** Set while the issuer has stopped using the hub: intake is refused, its archive stays readable. */
+  deactivatedAt: string | null;
 }
 
 interface IssuerRow {
@@ -15,6 +17,7 @@ interface IssuerRow {
   eik: string;
   email: string;
   created_at: Date;
+  deactivated_at: Date | null;
 }
 
 const toIssuer = (row: IssuerRow): Issuer => ({
@@ -23,6 +26,7 @@ const toIssuer = (row: IssuerRow): Issuer => ({
   eik: row.eik,
   email: row.email,
   createdAt: row.created_at.toISOString(),
+  deactivatedAt: row.deactivated_at?.toISOString() ?? null,
 });
 
 /** API keys are 32 random bytes; only their SHA-256 is stored, so a database leak reveals no usable key. */
@@ -68,4 +72,41 @@ export async function getIssuer(db: Db, id: string): Promise<Issuer | undefined>
 export async function countIssuers(db: Db): Promise<number> {
   const { rows } = await db.query<{ n: string }>('select count(*) as n from issuers');
   return Number(rows[0].n);
+}
+
+export class IssuerActivityError extends Error {}
+
+/**
+ * An issuer stops using the hub (`deactivate`) or comes back (`reactivate`). While deactivated, every channel refuses
+ * its deliveries and its API key may only read; its members and its invoices' recipients read the archive as before.
+ * Each change is recorded in `issuer_activity_changes` (written once).
+ */
+export async function changeIssuerActivity(
+  db: Db,
+  change: { issuerId: string; action: 'deactivate' | 'reactivate'; reason: string; actedBy: string },
+): Promise<Issuer> {
+  return withTransaction(db, async (client) => {
+    const { rows } = await client.query<IssuerRow>('select * from issuers where id = $1 for update', [
+      change.issuerId,
+    ]);
+    const issuer = rows[0];
+    if (!issuer) throw new IssuerActivityError(`there is no issuer ${change.issuerId}`);
+    const deactivating = change.action === 'deactivate';
+    if (deactivating === (issuer.deactivated_at !== null)) {
+      throw new IssuerActivityError(
+        `issuer ${change.issuerId} is ${deactivating ? 'deactivated already' : 'not deactivated'}`,
+      );
+    }
+    await client.query(
+      `insert into issuer_activity_changes (issuer_id, action, reason, acted_by) values ($1, $2, $3, $4)`,
+      [change.issuerId, change.action, change.reason, change.actedBy],
+    );
+    const updated = await client.query<IssuerRow>(
+      `update issuers set deactivated_at = ${deactivating ? 'now()' : 'null'},
+              deactivation_reason = ${deactivating ? '$2' : 'null'}
+        where id = $1 returning *`,
+      deactivating ? [change.issuerId, change.reason] : [change.issuerId],
+    );
+    return toIssuer(updated.rows[0]);
+  });
 }

@@ -23,6 +23,34 @@ export async function ensureUser(db: Db, email: string): Promise<User> {
   return { id: rows[0].id, email: rows[0].email, registered: rows[0].password_hash !== null };
 }
 
+/**
+ * The account an invoice belongs to on the recipient side: bound when the invoice was recorded, to the account owning
+ * its address then (migration 014). One delivered while nobody owned the address is bound here, by the notification,
+ * to the account the hub makes for the address. Later moves of the address do not change it.
+ */
+export async function invoiceRecipientAccount(db: Db, invoiceId: string, address: string): Promise<User> {
+  const bound = async () => {
+    const { rows } = await db.query<{ id: string; email: string; password_hash: string | null }>(
+      `select u.id, u.email, u.password_hash from invoices i join users u on u.id = i.recipient_user_id
+        where i.id = $1`,
+      [invoiceId],
+    );
+    const row = rows[0];
+    return row && { id: row.id, email: row.email, registered: row.password_hash !== null };
+  };
+  const found = await bound();
+  if (found) return found;
+  await ensureUser(db, address);
+  await db.query(
+    `update invoices set recipient_user_id = recipient_account_of(recipient_email)
+      where id = $1 and recipient_user_id is null`,
+    [invoiceId],
+  );
+  const made = await bound();
+  if (!made) throw new Error(`invoice ${invoiceId} could not be bound to the account of ${address}`);
+  return made;
+}
+
 export function tokenDigest(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');
 }
@@ -130,13 +158,24 @@ export async function setUserLocale(db: Db, userId: string, locale: Locale): Pro
   await db.query('update users set locale = $2 where id = $1', [userId, locale]);
 }
 
-/** What a signed-in person may see and do: their own address, addresses shared with them, their issuers. */
+/**
+ * Whose invoices a person sees as their recipient: every invoice bound to their own account (at whatever address it
+ * was delivered to), and, for each address a colleague shared with them, the invoices bound to that colleague's
+ * account at that address. Never by the address alone: whoever owns an address later sees none of these.
+ */
+export interface RecipientReach {
+  userId: string;
+  shares: { ownerId: string; address: string }[];
+}
+
+/** What a signed-in person may see and do: their own invoices, addresses shared with them, their issuers. */
 export interface Principal {
   userId: string;
   email: string;
   locale: Locale;
-  /** Recipient addresses (lower case) whose invoices this person sees: their own first, then shared ones. */
+  /** Recipient addresses (lower case) the person sees invoices of, for display: their own first, then shared ones. */
   addresses: string[];
+  reach: RecipientReach;
   issuers: { issuerId: string; name: string; role: 'admin' | 'clerk' }[];
 }
 
@@ -145,12 +184,13 @@ export async function loadPrincipal(db: Db, userId: string): Promise<Principal |
     id: string;
     email: string;
     locale: Locale;
-    shared: string[] | null;
+    shared: RecipientReach['shares'] | null;
     issuers: Principal['issuers'] | null;
   }>(
     `select u.id, u.email, u.locale,
-            (select array_agg(lower(s.address) order by s.shared_at) from address_shares s
-              where s.user_id = u.id and s.removed_at is null) as shared,
+            (select json_agg(json_build_object('ownerId', s.shared_by, 'address', lower(s.address))
+                             order by s.shared_at)
+               from address_shares s where s.user_id = u.id and s.removed_at is null) as shared,
             (select json_agg(json_build_object('issuerId', m.issuer_id, 'name', i.name, 'role', m.role)
                              order by i.name)
                from issuer_members m join issuers i on i.id = m.issuer_id where m.user_id = u.id) as issuers
@@ -160,11 +200,13 @@ export async function loadPrincipal(db: Db, userId: string): Promise<Principal |
   const row = rows[0];
   if (!row) return undefined;
   const own = row.email.toLowerCase();
+  const shares = row.shared ?? [];
   return {
     userId: row.id,
     email: row.email,
     locale: row.locale,
-    addresses: [own, ...(row.shared ?? []).filter((a) => a !== own)],
+    addresses: [own, ...new Set(shares.map((s) => s.address).filter((a) => a !== own))],
+    reach: { userId: row.id, shares },
     issuers: row.issuers ?? [],
   };
 }

@@ -30,6 +30,14 @@ export function createIssuerApi(deps: IssuerApiDeps): Router {
       throw new HttpError(401, 'UNAUTHENTICATED', 'send the API key as "Authorization: Bearer <key>"');
     const issuer = await findIssuerByApiKey(db, match[1]);
     if (!issuer) throw new HttpError(401, 'UNKNOWN_API_KEY', 'the API key is not known to this hub');
+    if (issuer.deactivatedAt && !['GET', 'HEAD'].includes(req.method)) {
+      // An issuer that stopped using the hub still reads its archive until retention; it delivers and changes nothing.
+      throw new HttpError(
+        403,
+        'ISSUER_DEACTIVATED',
+        `this issuer was deactivated on ${issuer.deactivatedAt}: its API key may read, not deliver or change anything`,
+      );
+    }
     return issuer;
   };
 

@@ -57,6 +57,15 @@ export async function acceptInvoice(
   { db, temporal, config }: IntakeDeps,
   delivery: Delivery,
 ): Promise<Accepted> {
+  if (delivery.issuer.deactivatedAt) {
+    // The channels refuse a deactivated issuer before this (SFTP login, AS2 partner, API key); this is the backstop
+    // for whatever was received before the deactivation and is processed after it.
+    throw new IntakeError(
+      'ISSUER_DEACTIVATED',
+      `issuer ${delivery.issuer.id} was deactivated on ${delivery.issuer.deactivatedAt} and delivers no invoices through this hub`,
+      403,
+    );
+  }
   if (delivery.bytes.length > config.maxInvoiceBytes) {
     throw new IntakeError(
       'PAYLOAD_TOO_LARGE',

@@ -167,3 +167,37 @@ export function secondFactorChangedMail(change: { at: string; enabled: boolean }
     ],
   );
 }
+
+export function loginAddressConfirmMail(change: {
+  from: string;
+  to: string;
+  link: string;
+  expiresAt: string;
+}): RenderedMail {
+  const until = moment(change.expiresAt);
+  return render(
+    'Потвърдете новия имейл за вход / Confirm your new login address',
+    [
+      `Профилът в хъба за е-фактури, който влиза с ${change.from}, поиска да влиза оттук нататък с ${change.to}.\n` +
+        `The e-invoice hub account that logs in with ${change.from} asked to log in with ${change.to} from now on.`,
+      `Потвърдете с бутона по-долу (връзката е за еднократна употреба, валидна до ${until.bg}). Досегашните ви ` +
+        'фактури остават в профила; нови фактури до стария адрес отиват при този, който го притежава.\n' +
+        `Confirm with the button below (the link works once, until ${until.en}). Your invoices so far stay with the ` +
+        'account; new invoices to the old address go to whoever owns that address.',
+      'Ако не сте го поискали вие, не правете нищо: нищо не се променя.\nIf it was not you, do nothing: nothing changes.',
+    ],
+    { label: 'Потвърдете адреса / Confirm the address', url: change.link },
+  );
+}
+
+export function loginAddressChangedMail(change: { from: string; to: string; at: string }): RenderedMail {
+  const at = moment(change.at);
+  return render('Имейлът за вход е сменен / Your login address was changed', [
+    `На ${at.bg} профилът ви в хъба за е-фактури смени имейла си за вход от ${change.from} на ${change.to}. ` +
+      'Фактурите, получени дотук, остават в профила.\n' +
+      `At ${at.en} your e-invoice hub account changed its login address from ${change.from} to ${change.to}. ` +
+      'The invoices received so far stay with the account.',
+    'Ако не сте били вие, свържете се с оператора на хъба веднага.\n' +
+      'If it was not you, contact the hub operator at once.',
+  ]);
+}

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAccountCommands } from './account';
 import { registerAgentCommands } from './agent';
 import { registerArchiveCommands } from './archive';
 import { registerAs2Commands } from './as2';
@@ -14,6 +15,7 @@ import { registerVerifyCommand } from './verify';
 export function registerCommands(program: Command): void {
   registerStartCommands(program);
   registerIssuerCommands(program);
+  registerAccountCommands(program);
   registerSubmitCommands(program);
   registerVerifyCommand(program);
   registerSignCommand(program);

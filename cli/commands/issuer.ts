@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
-import { createIssuer } from '../../db/issuers';
+import { changeIssuerActivity, createIssuer } from '../../db/issuers';
 import { isValidEik } from '../../domain/identifiers';
-import { withDatabase } from '../database';
+import { printJson, withDatabase } from '../database';
+import { operatorName } from './account';
 import { registerAs2PartnerCommands } from './as2';
 import { registerIssuerUserCommands } from './issuer-users';
-import { registerSftpKeyCommands } from './sftp-keys';
+import { registerSftpKeyCommands, requireIssuer } from './sftp-keys';
 import { registerSftpPickupCommands } from './sftp-pickup';
 
 export function registerIssuerCommands(program: Command): void {
@@ -33,6 +34,31 @@ export function registerIssuerCommands(program: Command): void {
         process.stdout.write(JSON.stringify({ id: created.issuer.id, apiKey: created.apiKey }) + '\n');
       });
     });
+  for (const action of ['deactivate', 'reactivate'] as const) {
+    issuer
+      .command(action)
+      .description(
+        action === 'deactivate'
+          ? 'the issuer stops using the hub: every channel refuses its deliveries and its API key may only read; ' +
+              'its portal users and its recipients keep reading its archive'
+          : 'the issuer delivers again',
+      )
+      .argument('<issuerId>')
+      .requiredOption('--reason <text>', 'why, for the record')
+      .action(async (issuerId: string, options: { reason: string }) => {
+        if (!options.reason.trim()) throw new Error('--reason must say why');
+        await withDatabase(async (db) => {
+          await requireIssuer(db, issuerId);
+          const changed = await changeIssuerActivity(db, {
+            issuerId,
+            action,
+            reason: options.reason.trim(),
+            actedBy: `operator: ${operatorName()}`,
+          });
+          printJson({ id: changed.id, name: changed.name, deactivatedAt: changed.deactivatedAt });
+        });
+      });
+  }
   registerSftpKeyCommands(issuer);
   registerAs2PartnerCommands(issuer);
   registerSftpPickupCommands(issuer);

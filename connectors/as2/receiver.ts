@@ -77,7 +77,7 @@ async function receive(deps: As2ReceiverDeps, req: Request, res: Response): Prom
     return answer(deps, res, request, { headers: earlier.mdnHeaders, body: earlier.mdnBody }, earlier);
   }
 
-  const partner = await findAs2PartnerByAs2Id(deps.db, request.as2From);
+  const partner = await tradingPartner(deps, request.as2From);
   const refuse = (disposition: As2Disposition | string, reason: string) => {
     log.warn(
       { from: request.as2From, messageId: request.messageId, disposition, reason },
@@ -143,6 +143,14 @@ async function receive(deps: As2ReceiverDeps, req: Request, res: Response): Prom
     'AS2 message received',
   );
   return answer(deps, res, request, { headers: recorded.mdnHeaders, body: recorded.mdnBody }, recorded);
+}
+
+/** The partner sending as `as2From`; an issuer that is deactivated is no trading partner while it is. */
+async function tradingPartner(deps: As2ReceiverDeps, as2From: string): Promise<As2Partner | undefined> {
+  const partner = await findAs2PartnerByAs2Id(deps.db, as2From);
+  if (!partner) return undefined;
+  const issuer = await getIssuer(deps.db, partner.issuerId);
+  return issuer?.deactivatedAt ? undefined : partner;
 }
 
 async function deliver(

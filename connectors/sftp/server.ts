@@ -117,7 +117,12 @@ async function authenticate(deps: IntakeDeps, ctx: AuthContext) {
       return undefined;
     }
   }
-  return getIssuer(deps.db, ctx.username);
+  const issuer = await getIssuer(deps.db, ctx.username);
+  if (issuer?.deactivatedAt) {
+    log.warn({ user: ctx.username }, 'login refused: the issuer is deactivated');
+    return undefined; // refused like an unknown key: a deactivated issuer has no mailbox here
+  }
+  return issuer;
 }
 
 type Handle =

@@ -5,6 +5,7 @@ import type { Principal } from '../../db/users';
 import type { Invoice } from '../../domain/invoice/model';
 import { HttpError } from '../errors';
 import type { PortalDeps } from '../portal';
+import { receivedInvoicesOf } from '../portal/authorization';
 import { findRecipientInvoice } from '../portal/recipient-invoices';
 import { requirePrincipal } from '../portal/sessions';
 import { cardProviderOf, orderView, startCardPayment } from './card-payments';
@@ -30,7 +31,7 @@ export function createPortalPayRoutes(deps: PortalDeps): Router {
     req: Request,
   ): Promise<{ principal: Principal; record: InvoiceRecord; model: Invoice }> => {
     const principal = await requirePrincipal(db, req);
-    const found = await findRecipientInvoice(db, principal.addresses, String(req.params.id));
+    const found = await findRecipientInvoice(db, receivedInvoicesOf(principal), String(req.params.id));
     const record = found && (await getInvoice(db, found.id));
     if (!found || !record)
       throw new HttpError(404, 'INVOICE_NOT_FOUND', 'there is no such invoice among yours');

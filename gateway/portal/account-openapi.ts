@@ -160,6 +160,37 @@ export function accountPaths({ error, ok, jsonBody, portalSecurity }: OpenApiPar
         },
       },
     },
+    '/portal/me/login-address': {
+      post: {
+        operationId: 'requestLoginAddressChange',
+        description:
+          'Who may call: any signed-in person, with their current password. A link to confirm is mailed to the new ' +
+          'address; nothing changes until it is opened. The invoices received so far stay with the account.',
+        security: portalSecurity,
+        requestBody: jsonBody(['newEmail', 'currentPassword'], { newEmail: email, currentPassword: password }),
+        responses: {
+          '202': ok('A confirmation link was mailed to the new address'),
+          '400': error,
+          '401': error,
+          '403': error,
+          ...throttled,
+        },
+      },
+    },
+    '/portal/login-address-changes/{token}': {
+      post: {
+        operationId: 'confirmLoginAddressChange',
+        description: 'Who may call: whoever holds the link mailed to the new address.',
+        security: anyone,
+        parameters: [pathString('token', 20, 100)],
+        responses: {
+          '200': ok('The account logs in with the new address from now on'),
+          '404': error,
+          '409': error,
+          '410': error,
+        },
+      },
+    },
     '/portal/me/sessions': {
       delete: {
         operationId: 'logOutEverywhere',

@@ -33,6 +33,7 @@ import type {
 } from './contract';
 import { addIssuerUser, changeIssuerUserRole, listIssuerUsers, removeIssuerUser } from './issuer-users';
 import { Login, type LoginOutcome } from './login';
+import { askForLoginAddressChange, confirmLoginAddressChange } from './login-address';
 import { completePasswordReset, describePasswordReset, requestPasswordReset } from './password-reset';
 import { hashPassword, passwordMatches, passwordProblem } from './passwords';
 import { checkSecondFactor, confirmSetup, hasSecondFactor, startSetup, turnOff } from './second-factor';
@@ -175,14 +176,7 @@ export function createAccountRoutes(routeDeps: AccountRouteDeps): Router {
     const principal = await requirePrincipal(db, req);
     const current = bodyString(req, 'currentPassword');
     const wanted = bodyString(req, 'newPassword');
-    await throttled(res, async () => {
-      await login.claimGuess(principal.email);
-      if (!(await passwordMatches(current, await userPasswordHash(db, principal.userId)))) {
-        await login.wrongGuess(principal.email, req.ip);
-        throw new HttpError(403, 'WRONG_PASSWORD', 'the current password is not right');
-      }
-      await login.unlock(principal.email);
-    });
+    await checkCurrentPassword(req, res, principal, current);
     const problem = passwordProblem(wanted, principal.email);
     if (problem) throw new HttpError(400, 'WEAK_PASSWORD', problem);
     if (current === wanted)
@@ -198,6 +192,19 @@ export function createAccountRoutes(routeDeps: AccountRouteDeps): Router {
     });
     const body: PasswordChanged = { endedSessions };
     res.json(body);
+  });
+
+  // Signed in, knowing the current password: a new login address, once confirmed by the link mailed to it.
+  router.post('/me/login-address', async (req, res) => {
+    const principal = await requirePrincipal(db, req);
+    const newEmail = bodyString(req, 'newEmail');
+    await checkCurrentPassword(req, res, principal, bodyString(req, 'currentPassword'));
+    res.status(202).json(await askForLoginAddressChange(deps, principal, newEmail));
+  });
+
+  // Whoever holds the link mailed to the new address: the account logs in with it from now on.
+  router.post('/login-address-changes/:token', async (req, res) => {
+    res.json(await confirmLoginAddressChange(deps, String(req.params.token)));
   });
 
   // Signed in: log out everywhere (every device, this one too).
@@ -318,6 +325,18 @@ export function createAccountRoutes(routeDeps: AccountRouteDeps): Router {
     await removeIssuerUser(deps, issuerId, String(req.params.userId));
     res.status(204).end();
   });
+
+  /** The current password, asked before a change of the account; a wrong one counts against it like a login. */
+  async function checkCurrentPassword(req: Request, res: Response, principal: Principal, current: string) {
+    await throttled(res, async () => {
+      await login.claimGuess(principal.email);
+      if (!(await passwordMatches(current, await userPasswordHash(db, principal.userId)))) {
+        await login.wrongGuess(principal.email, req.ip);
+        throw new HttpError(403, 'WRONG_PASSWORD', 'the current password is not right');
+      }
+      await login.unlock(principal.email);
+    });
+  }
 
   return router;
 }

@@ -14,7 +14,7 @@ import { renderInvoicePdf, type PdfLanguage } from '../../domain/invoice-pdf';
 import type { HubConfig } from '../../platform/config';
 import { logger } from '../../platform/logger';
 import { HttpError } from '../errors';
-import { requireIssuerMember } from './authorization';
+import { receivedInvoicesOf, requireIssuerMember } from './authorization';
 import { PORTAL_API_BASE } from './contract';
 import { csvFileName, csvHeader, csvLine } from './invoices-csv';
 import {
@@ -61,7 +61,7 @@ export function createArchiveRoutes({ db, config }: ArchiveRouteDeps): Router {
     const search = parseSearchRequest(query(req), 'recipient');
     const page = await searchInvoices(
       db,
-      { side: 'recipient', addresses: principal.addresses },
+      { side: 'recipient', reach: receivedInvoicesOf(principal) },
       search.filters,
       search.sort,
       search.pageSize,
@@ -172,7 +172,7 @@ export function createArchiveRoutes({ db, config }: ArchiveRouteDeps): Router {
   // Who: any signed-in person. What: the PDF of an invoice they may see (addressed to one of their addresses).
   router.get('/invoices/:id/pdf', async (req, res) => {
     const principal = await requirePrincipal(db, req);
-    const invoice = await findRecipientInvoice(db, principal.addresses, String(req.params.id));
+    const invoice = await findRecipientInvoice(db, receivedInvoicesOf(principal), String(req.params.id));
     if (!invoice) throw notFound();
     await sendPdf(req, res, principal, invoice.id, invoice.number);
   });

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { Principal } from '../../db/users';
+import type { Principal, RecipientReach } from '../../db/users';
 import type { HubConfig } from '../../platform/config';
 import { HttpError } from '../errors';
 
@@ -30,9 +30,14 @@ export function requireIssuerMember(
   return role;
 }
 
-/** Whether the person sees invoices addressed to this recipient address (their own or one shared with them). */
-export function seesAddress(principal: Principal, address: string | null | undefined): boolean {
-  return Boolean(address) && principal.addresses.includes((address as string).toLowerCase());
+/**
+ * The invoices the person sees as their recipient: those bound to their account when they were delivered, and those
+ * bound to a colleague's account at an address the colleague shared with them. Access follows the account, never the
+ * address: whoever owns an address later (a new login, a released mailbox) sees only invoices delivered to them.
+ * Every recipient read (list, search, one invoice, original, PDF, views, disputes, payments) asks this.
+ */
+export function receivedInvoicesOf(principal: Principal): RecipientReach {
+  return principal.reach;
 }
 
 /**

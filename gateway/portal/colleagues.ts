@@ -15,9 +15,9 @@ import type { Colleague, ColleagueList } from './contract';
 import { EMAIL_PATTERN } from './issuer-users';
 
 /**
- * A recipient shares their address with colleagues: each sees every invoice addressed to it, as the owner does,
- * until the owner removes them (or they leave). Only the address's own account shares it; a colleague cannot pass
- * it on.
+ * A recipient shares their address with colleagues: each sees the owner's invoices at that address, as the owner
+ * does, until the owner removes them (or they leave). Only the address's own account shares it; a colleague cannot
+ * pass it on. A share outlives a move of the address: it still covers what the sharing account received there.
  */
 const MAX_COLLEAGUES = 50;
 /** Each share e-mails someone: removing and adding again must not turn the hub into a mail cannon. */
@@ -27,7 +27,7 @@ const ownAddress = (principal: Principal) => principal.email.toLowerCase();
 
 export async function listColleagues(deps: AccountDeps, principal: Principal): Promise<ColleagueList> {
   const [mine, withMe] = await Promise.all([
-    listAddressShares(deps.db, ownAddress(principal)),
+    listAddressShares(deps.db, principal.userId, ownAddress(principal)),
     listSharesWithUser(deps.db, principal.userId),
   ]);
   return {
@@ -54,7 +54,7 @@ export async function addColleague(
   if (wanted.toLowerCase() === address) {
     throw new HttpError(400, 'SHARE_WITH_YOURSELF', 'you see the invoices of your own address already');
   }
-  const existing = await listAddressShares(deps.db, address);
+  const existing = await listAddressShares(deps.db, principal.userId, address);
   if (
     existing.length >= MAX_COLLEAGUES &&
     !existing.some((s) => s.email.toLowerCase() === wanted.toLowerCase())
@@ -96,7 +96,9 @@ export async function addColleague(
   });
   if (added)
     logger.info({ userId: principal.userId, colleagueId: colleague.id }, 'address shared with a colleague');
-  const share = (await listAddressShares(deps.db, address)).find((s) => s.userId === colleague.id);
+  const share = (await listAddressShares(deps.db, principal.userId, address)).find(
+    (s) => s.userId === colleague.id,
+  );
   if (!share) throw new Error(`the share of ${address} with ${colleague.id} vanished`);
   return { colleague: toColleague(share), added, invitationMailed };
 }
@@ -111,6 +113,7 @@ export async function removeColleague(
     address: ownAddress(principal),
     userId,
     removedBy: principal.userId,
+    sharedBy: principal.userId,
   });
   if (!removed) throw new HttpError(404, 'NOT_FOUND', 'this person does not see your invoices');
 }

@@ -214,6 +214,19 @@ export interface PasswordChanged {
   endedSessions: number;
 }
 
+/** POST /me/login-address: a link to confirm was mailed to the new address (`mailed` false: the SMTP server refused). */
+export interface LoginAddressChangeRequested {
+  email: string;
+  expiresAt: string;
+  mailed: boolean;
+}
+
+/** POST /login-address-changes/{token}: the account logs in with `email` now; its invoices stayed with it. */
+export interface LoginAddressChanged {
+  email: string;
+  previous: string;
+}
+
 /** GET /me/account */
 export interface AccountInfo {
   email: string;

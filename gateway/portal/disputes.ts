@@ -6,7 +6,7 @@ import type { DisputeStatus } from '../../domain/disputes';
 import { createDisputeActions, summaryOf, type DisputeCaller, type DisputeInvoice } from '../dispute-actions';
 import { attachmentBody, declaredFileName, uploadedBytes } from '../dispute-uploads';
 import { HttpError } from '../errors';
-import { requireIssuerMember } from './authorization';
+import { receivedInvoicesOf, requireIssuerMember } from './authorization';
 import { PORTAL_API_BASE } from './contract';
 import type {
   DisputeDecisionBody,
@@ -36,7 +36,7 @@ export function createDisputeRoutes({ db, temporal }: PortalDeps): Router {
   const asRecipient = async (req: Request): Promise<{ invoice: DisputeInvoice; caller: DisputeCaller }> => {
     const principal = await requirePrincipal(db, req);
     const invoiceId = String(req.params.id);
-    const found = await findRecipientInvoice(db, principal.addresses, invoiceId);
+    const found = await findRecipientInvoice(db, receivedInvoicesOf(principal), invoiceId);
     if (!found) throw invoiceNotFound();
     return {
       invoice: { id: found.id, number: found.number, workflowId: found.workflowId },

@@ -14,7 +14,7 @@ import { createArchiveRoutes } from './archive-routes';
 import { createPortalPayRoutes } from '../payments/portal-pay-routes';
 import { createDisputeRoutes } from './disputes';
 import { createReconciliationRoutes } from '../payments/reconciliation-routes';
-import { checkOrigin } from './authorization';
+import { checkOrigin, receivedInvoicesOf } from './authorization';
 import { PORTAL_API_BASE, type InvoiceDetail, type SessionInfo } from './contract';
 import { findRecipientInvoice, recipientOriginal, recordInvoiceView } from './recipient-invoices';
 import { endSession, requirePrincipal } from './sessions';
@@ -82,7 +82,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
 
   const ownInvoice = async (req: Request) => {
     const principal = await requirePrincipal(db, req);
-    const invoice = await findRecipientInvoice(db, principal.addresses, String(req.params.id));
+    const invoice = await findRecipientInvoice(db, receivedInvoicesOf(principal), String(req.params.id));
     // Someone else's invoice and a missing one get the same answer, so existence is never revealed.
     if (!invoice) throw new HttpError(404, 'INVOICE_NOT_FOUND', 'there is no such invoice among yours');
     return { principal, invoice };
@@ -150,7 +150,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
 
   router.get('/invoices/:id/original', async (req, res) => {
     const principal = await requirePrincipal(db, req);
-    const found = await recipientOriginal(db, principal.addresses, String(req.params.id));
+    const found = await recipientOriginal(db, receivedInvoicesOf(principal), String(req.params.id));
     if (!found) throw new HttpError(404, 'INVOICE_NOT_FOUND', 'there is no such invoice among yours');
     const fileName = `${found.number.replace(/[^\w.-]+/g, '_')}.xml`;
     res

@@ -1,11 +1,13 @@
 import type { Db } from '../../db';
 import { withTransaction } from '../../db';
+import { queryParams, recipientReachCondition } from '../../db/recipient-reach';
+import type { RecipientReach } from '../../db/users';
 import type { Invoice, InvoiceSummary } from '../../domain/invoice/model';
 import type { InvoiceListItem, ViewReceipt } from './contract';
 
 /**
- * The invoices a recipient may see: addressed to their e-mail and accepted into the archive. Rejected or
- * still-unverified deliveries never reach the portal. Every query filters by the recipient, so another
+ * The invoices a recipient may see: theirs (authorization.ts `receivedInvoicesOf`) and accepted into the archive.
+ * Rejected or still-unverified deliveries never reach the portal. Every query filters by the recipient, so another
  * recipient's invoice is simply "not found".
  */
 
@@ -32,14 +34,14 @@ export interface RecipientInvoice {
   model: Invoice;
 }
 
-/** `addresses`: the recipient addresses the person may see (lower case), their own and those shared with them. */
-export async function listRecipientInvoices(db: Db, addresses: string[]): Promise<InvoiceListItem[]> {
+export async function listRecipientInvoices(db: Db, reach: RecipientReach): Promise<InvoiceListItem[]> {
+  const { values, param } = queryParams();
   const { rows } = await db.query<InvoiceRow>(
     `select i.id, i.number, i.summary, i.status, i.received_at, i.viewed_at
        from invoices i join invoice_archive a on a.invoice_id = i.id
-      where lower(i.recipient_email) = any($1::text[])
+      where ${recipientReachCondition(reach, param)}
       order by i.received_at desc, i.number desc`,
-    [addresses],
+    values,
   );
   return rows.map((row) => ({
     id: row.id,
@@ -56,15 +58,16 @@ export async function listRecipientInvoices(db: Db, addresses: string[]): Promis
 
 export async function findRecipientInvoice(
   db: Db,
-  addresses: string[],
+  reach: RecipientReach,
   id: string,
 ): Promise<RecipientInvoice | undefined> {
   if (!UUID.test(id)) return undefined;
+  const { values, param } = queryParams([id]);
   const { rows } = await db.query<InvoiceRow & { workflow_id: string; channel: string; model: Invoice }>(
     `select i.id, i.number, i.summary, i.status, i.received_at, i.viewed_at, i.workflow_id, i.channel, a.model
        from invoices i join invoice_archive a on a.invoice_id = i.id
-      where i.id = $1 and lower(i.recipient_email) = any($2::text[])`,
-    [id, addresses],
+      where i.id = $1 and ${recipientReachCondition(reach, param)}`,
+    values,
   );
   const row = rows[0];
   if (!row) return undefined;
@@ -84,14 +87,15 @@ export async function findRecipientInvoice(
 /** The archived original bytes of an invoice the recipient may see, with its number for the file name. */
 export async function recipientOriginal(
   db: Db,
-  addresses: string[],
+  reach: RecipientReach,
   id: string,
 ): Promise<{ number: string; original: Buffer } | undefined> {
   if (!UUID.test(id)) return undefined;
+  const { values, param } = queryParams([id]);
   const { rows } = await db.query<{ number: string; original: Buffer }>(
     `select i.number, a.original from invoices i join invoice_archive a on a.invoice_id = i.id
-      where i.id = $1 and lower(i.recipient_email) = any($2::text[])`,
-    [id, addresses],
+      where i.id = $1 and ${recipientReachCondition(reach, param)}`,
+    values,
   );
   return rows[0];
 }

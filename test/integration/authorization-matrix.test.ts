@@ -129,6 +129,7 @@ const POLICY: Record<string, Rule> = {
   requestPasswordReset: { allowed: 'public' },
   describePasswordReset: { allowed: 'public' },
   completePasswordReset: { allowed: 'public' },
+  confirmLoginAddressChange: { allowed: 'public' },
   // Portal: one's own account
   session: { allowed: SIGNED_IN },
   setLocale: { allowed: SIGNED_IN, body: () => ({ locale: 'bg' }) },
@@ -137,6 +138,11 @@ const POLICY: Record<string, Rule> = {
     allowed: SIGNED_IN,
     destructive: true,
     body: () => ({ currentPassword: PASSWORD, newPassword: PASSWORD }),
+  },
+  // Only mails a link to the new address; nothing changes until it is opened.
+  requestLoginAddressChange: {
+    allowed: SIGNED_IN,
+    body: () => ({ newEmail: uniqueEmail('matrix-new-address'), currentPassword: PASSWORD }),
   },
   logOutEverywhere: { allowed: SIGNED_IN, destructive: true },
   // Ends the caller's own session if it has one; harmless (204) for anyone else.

@@ -60,6 +60,7 @@ export async function pollMailbox(
   if (pickup.haltedReason) return { status: 'stopped', reason: pickup.haltedReason };
   const issuer = await getIssuer(deps.db, pickup.issuerId);
   if (!issuer) return { status: 'stopped', reason: `issuer ${pickup.issuerId} does not exist` };
+  if (issuer.deactivatedAt) return { status: 'stopped', reason: 'the issuer is deactivated' };
 
   const previous = request.waiting?.folder === pickup.remoteInbox ? request.waiting.files : [];
   try {
