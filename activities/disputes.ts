@@ -10,6 +10,7 @@ import {
   type NewDisputeEntry,
 } from '../db/disputes';
 import { getArchivedModel } from '../db/invoices';
+import { recipientMailAddress } from '../db/account-addresses';
 import { getIssuer } from '../db/issuers';
 import { disputeEntryMail, disputeReminderMail } from '../mail/dispute-templates';
 import { recordCreditNoteUpdate, type CreditNoteLink, type CreditNoteNotice } from '../workflows/messages';
@@ -22,6 +23,21 @@ export function disputeActivities({ db, mailer, config }: ActivityDeps) {
     `${config.publicUrl}/invoices/${invoiceId}/disputes/${disputeId}`;
   const issuerLink = (issuerId: string, invoiceId: string, disputeId: string) =>
     `${config.publicUrl}/issuers/${issuerId}/invoices/${invoiceId}/disputes/${disputeId}`;
+
+  /**
+   * The recipient side of a dispute: the invoice's account at its login address now (mail follows the account), and
+   * whoever opened the dispute, unless that was the address the invoice was delivered to (its owner may have changed).
+   */
+  async function recipientSideAddresses(dispute: {
+    invoiceId: string;
+    recipientEmail: string | null;
+    openedBy: string;
+  }) {
+    const account = await recipientMailAddress(db, dispute.invoiceId);
+    const opener =
+      dispute.openedBy.toLowerCase() === dispute.recipientEmail?.toLowerCase() ? undefined : dispute.openedBy;
+    return [...new Set([account, opener].filter((a): a is string => Boolean(a)))];
+  }
 
   async function issuerOf(issuerId: string) {
     const issuer = await getIssuer(db, issuerId);
@@ -61,7 +77,7 @@ export function disputeActivities({ db, mailer, config }: ActivityDeps) {
       const toIssuer = entry.author.side === 'recipient';
       const addresses = toIssuer
         ? [(await issuerOf(dispute.issuerId)).email]
-        : [...new Set([dispute.recipientEmail, dispute.openedBy].filter((a): a is string => Boolean(a)))];
+        : await recipientSideAddresses(dispute);
       const link = toIssuer
         ? issuerLink(dispute.issuerId, dispute.invoiceId, dispute.id)
         : recipientLink(dispute.invoiceId, dispute.id);

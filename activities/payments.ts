@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { withTransaction } from '../db';
+import { recipientMailAddress } from '../db/account-addresses';
 import { getIssuer } from '../db/issuers';
 import {
   countImportEntries,
@@ -125,12 +126,13 @@ export function paymentActivities({ db, mailer, config }: ActivityDeps) {
         .filter((p) => p.state === 'recorded' || p.state === 'pending')
         .map((p) => `${p.amount} ${p.currency}, ${p.paidAt}: ${SOURCE_WORDS[p.source]} (${p.reason})`);
       const facts = { summary: record.summary, payments, link: `${config.publicUrl}/invoices/${invoiceId}` };
-      if (record.recipientEmail) {
+      const recipient = await recipientMailAddress(db, invoiceId);
+      if (recipient) {
         await mailer.send({
           idempotencyKey: `paid:${invoiceId}:${settlement}:recipient`,
           kind: 'paid',
           invoiceId,
-          to: record.recipientEmail,
+          to: recipient,
           ...paidInFullMail(facts, 'recipient'),
         });
       }

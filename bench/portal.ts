@@ -110,7 +110,10 @@ async function main() {
       issuer.id,
       clerk.userId,
     ]);
-    const recipientScope: SearchScope = { side: 'recipient', reach: { userId: recipient.userId, shares: [] } };
+    const recipientScope: SearchScope = {
+      side: 'recipient',
+      reach: { userId: recipient.userId, shares: [] },
+    };
     const issuerScope: SearchScope = { side: 'issuer', issuerId: issuer.id };
     const newest: InvoiceSort = { field: 'issueDate', direction: 'desc' };
     // The keyset of the middle row (50,000 of 100,000) in the default order: where page 1,001 starts (found once; pages never use OFFSET).

@@ -23,6 +23,23 @@ export function isReleasedPlaceholder(email: string): boolean {
   return email.toLowerCase().endsWith(`@${RELEASED_DOMAIN}`);
 }
 
+/**
+ * Where mail about an invoice goes on the recipient side: the login address of the account it belongs to now (it
+ * follows the account), not the address it was delivered to, which may be someone else's since; none when the account
+ * only has a placeholder. An invoice no account holds yet is mailed at its own address.
+ */
+export async function recipientMailAddress(db: Db, invoiceId: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ email: string | null; recipient_email: string | null; bound: boolean }>(
+    `select u.email, i.recipient_email, i.recipient_user_id is not null as bound
+       from invoices i left join users u on u.id = i.recipient_user_id where i.id = $1`,
+    [invoiceId],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  const address = row.bound ? row.email : row.recipient_email;
+  return address && !isReleasedPlaceholder(address) ? address : undefined;
+}
+
 export class AddressTakenError extends Error {
   constructor(readonly email: string) {
     super(`${email} is the login address of another account`);

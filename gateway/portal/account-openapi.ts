@@ -167,7 +167,10 @@ export function accountPaths({ error, ok, jsonBody, portalSecurity }: OpenApiPar
           'Who may call: any signed-in person, with their current password. A link to confirm is mailed to the new ' +
           'address; nothing changes until it is opened. The invoices received so far stay with the account.',
         security: portalSecurity,
-        requestBody: jsonBody(['newEmail', 'currentPassword'], { newEmail: email, currentPassword: password }),
+        requestBody: jsonBody(['newEmail', 'currentPassword'], {
+          newEmail: email,
+          currentPassword: password,
+        }),
         responses: {
           '202': ok('A confirmation link was mailed to the new address'),
           '400': error,

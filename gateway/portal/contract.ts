@@ -214,6 +214,12 @@ export interface PasswordChanged {
   endedSessions: number;
 }
 
+/** POST /me/login-address */
+export interface LoginAddressChangeRequest {
+  newEmail: string;
+  currentPassword: string;
+}
+
 /** POST /me/login-address: a link to confirm was mailed to the new address (`mailed` false: the SMTP server refused). */
 export interface LoginAddressChangeRequested {
   email: string;

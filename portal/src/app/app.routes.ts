@@ -61,6 +61,11 @@ export const routes: Routes = [
     title: pageTitle('accounts.titles.resetPassword'),
   },
   {
+    path: 'confirm-address/:token',
+    loadComponent: () => import('./auth/confirm-address.component').then((m) => m.ConfirmAddressComponent),
+    title: pageTitle('accounts.titles.confirmAddress'),
+  },
+  {
     path: 'account',
     loadComponent: () => import('./account/account.component').then((m) => m.AccountComponent),
     canActivate: [authGuard],

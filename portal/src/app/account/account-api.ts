@@ -6,6 +6,8 @@ import {
   type AccountInfo,
   type ColleagueAdded,
   type ColleagueList,
+  type LoginAddressChangeRequest,
+  type LoginAddressChangeRequested,
   type PasswordChangeRequest,
   type PasswordChanged,
   type SecondFactorEnabled,
@@ -28,6 +30,11 @@ export class AccountApi {
 
   changePassword(request: PasswordChangeRequest): Promise<PasswordChanged> {
     return this.call(this.http.put<PasswordChanged>(`${this.me}/password`, request));
+  }
+
+  /** A link to confirm goes to the new address; the login address changes when it is opened. */
+  requestLoginAddressChange(request: LoginAddressChangeRequest): Promise<LoginAddressChangeRequested> {
+    return this.call(this.http.post<LoginAddressChangeRequested>(`${this.me}/login-address`, request));
   }
 
   /** Every session on every device ends, this one too. */

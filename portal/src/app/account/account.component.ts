@@ -5,16 +5,21 @@ import { Session } from '../auth/session';
 import { Language, TranslatePipe } from '../i18n';
 import { AccountApi } from './account-api';
 import { ColleaguesComponent } from './colleagues.component';
+import { LoginAddressComponent } from './login-address.component';
 import { PasswordChangeComponent } from './password-change.component';
 import { SecondFactorSettingsComponent } from './second-factor-settings.component';
 import { SessionsComponent } from './sessions.component';
 
-/** The person's own account (/account): who they are here, password, two-step login, sessions, colleagues. */
+/**
+ * The person's own account (/account): who they are here, password, login address, two-step login, sessions,
+ * colleagues.
+ */
 @Component({
   selector: 'hub-account',
   imports: [
     TranslatePipe,
     PasswordChangeComponent,
+    LoginAddressComponent,
     SecondFactorSettingsComponent,
     SessionsComponent,
     ColleaguesComponent,
@@ -35,6 +40,7 @@ import { SessionsComponent } from './sessions.component';
         [changedAt]="account.passwordChangedAt"
         (changed)="load()"
       />
+      <hub-login-address [email]="account.email" />
       <hub-second-factor-settings [account]="account" (changed)="load()" />
       <hub-sessions [liveSessions]="account.liveSessions" />
       <hub-colleagues (changed)="session.refresh()" />

@@ -4,6 +4,7 @@ import { Observable, firstValueFrom } from 'rxjs';
 import {
   PORTAL_API_BASE,
   type EnrolledLogin,
+  type LoginAddressChanged,
   type LoginChallenge,
   type LoginRequest,
   type PasswordResetAccepted,
@@ -77,6 +78,16 @@ export class AuthApi {
       this.http.post<PasswordResetInfo>(`${PORTAL_API_BASE}/password-resets/${encodeURIComponent(token)}`, {
         password,
       }),
+    );
+  }
+
+  /** The link mailed to a new login address: the account logs in with it from now on. */
+  confirmLoginAddressChange(token: string): Promise<LoginAddressChanged> {
+    return this.call(
+      this.http.post<LoginAddressChanged>(
+        `${PORTAL_API_BASE}/login-address-changes/${encodeURIComponent(token)}`,
+        {},
+      ),
     );
   }
 

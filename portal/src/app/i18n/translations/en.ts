@@ -340,6 +340,12 @@ export const en = {
     NO_SECOND_FACTOR_SETUP: 'Start setting up the second factor first.',
     SECOND_FACTOR_REQUIRED:
       'This needs the second factor: issuer administrators must keep it on and log in with it.',
+    SAME_ADDRESS: 'This is your login address already.',
+    ADDRESS_TAKEN:
+      'This address already belongs to another account. Log in with it, or ask the hub operator to release it.',
+    ADDRESS_CHANGE_NOT_FOUND: 'This link is not valid. Check that the whole link from the e-mail was opened.',
+    ADDRESS_CHANGE_USED: 'This link has been used already: the login address was changed.',
+    ADDRESS_CHANGE_EXPIRED: 'This link has expired. Ask for the change again on your account page.',
     RESET_NOT_FOUND: 'This link is not valid. Check that the whole link from the e-mail was opened.',
     RESET_USED: 'This link has been used already. Ask for a new one if you need it.',
     RESET_SUPERSEDED: 'A newer link has been sent since. Use the link from the latest e-mail.',
@@ -355,9 +361,16 @@ export const en = {
   },
   /** Accounts (login steps, password reset, the account page, colleagues, an issuer's users) and the page frame's navigation. */
   accounts: {
+    confirmAddress: {
+      heading: 'Your new login address',
+      confirming: 'Confirming the address…',
+      done: 'Done: the account logs in with {{email}} from now on. Its invoices stayed with it.',
+      failed: 'The address could not be confirmed. Please try again.',
+    },
     titles: {
       forgotPassword: 'Forgotten password',
       resetPassword: 'Choose a new password',
+      confirmAddress: 'Confirm your login address',
       account: 'Your account',
       issuerUsers: 'Issuer users',
     },
@@ -447,6 +460,17 @@ export const en = {
         submitting: 'Changing…',
         done: 'Your password is changed. Sessions ended on other devices: {{count}}.',
         failed: 'The password could not be changed. Please try again.',
+      },
+      loginAddress: {
+        heading: 'Login address',
+        explain:
+          'You log in with {{email}}. Moving to another address keeps every invoice you received here; invoices sent to {{email}} later go to whoever owns that address then.',
+        newEmail: 'New login address',
+        newEmailMissing: 'Enter the new e-mail address.',
+        submit: 'Change login address',
+        submitting: 'Sending…',
+        mailed: 'We mailed a link to {{email}}. Your login address changes when you open it.',
+        failed: 'The change could not be asked for. Please try again.',
       },
       sessions: {
         heading: 'Sessions',
