@@ -8,11 +8,9 @@ import {
   signSealDocument,
   type StoredSeal,
 } from '../domain/archive/seals';
-import { issueTimeStampToken } from '../domain/archive/timestamps';
-import { verifyTimeStampToken } from '../domain/signature/timestamp';
 import { loadArchiveKeys, type ArchiveKeys } from '../platform/archive-keys';
 import { logger } from '../platform/logger';
-import { requestTimestamp } from '../platform/timestamp-authority';
+import { stampDigest } from '../platform/archive-stamp';
 import type { ActivityDeps } from './index';
 
 export interface SealOutcome {
@@ -41,7 +39,7 @@ export function archiveSealingActivities({ db, config }: Pick<ActivityDeps, 'db'
     async sealArchive(): Promise<SealOutcome> {
       const nextIn = config.archive.sealInterval;
       keys ??= loadArchiveKeys(config.dataDir);
-      const { archive, timestampUnit } = await keys;
+      const { archive } = await keys;
       const previous = await lastSeal(db);
       const head = await chainHead(db);
       if (!head || (previous && head.seq <= previous.headSeq)) {
@@ -93,28 +91,20 @@ export function archiveSealingActivities({ db, config }: Pick<ActivityDeps, 'db'
       };
       const document = sealDocument(facts);
       const signature = signSealDocument(document, archive.privateKey);
-      const digest = sealTimestampDigest(signature);
-      const tsaUrl = config.archive.tsaUrl;
-      const token = tsaUrl
-        ? await requestTimestamp(tsaUrl, digest)
-        : issueTimeStampToken(
-            { privateKey: timestampUnit.privateKey, certificateDer: timestampUnit.certificateDer },
-            { digest },
-          );
-      const stamped = verifyTimeStampToken(token, {
-        what: "the seal's signature",
-        digest: (hash) => (hash === 'sha256' ? digest : Buffer.alloc(0)),
-      });
-      if (!stamped.valid)
-        throw new Error(`the timestamp for seal ${facts.seal} does not verify: ${stamped.detail}`);
+      const stamp = await stampDigest(
+        sealTimestampDigest(signature),
+        await keys,
+        config.archive.tsaUrl,
+        `seal ${facts.seal}`,
+      );
       const seal: StoredSeal = {
         ...facts,
         documentSha256: sha256Hex(document),
         signature,
         signerCertificatePem: archive.certificatePem,
-        timestampToken: token,
-        timestampAuthority: tsaUrl ? `TSA at ${tsaUrl}: ${stamped.tsa.subject}` : timestampUnit.name,
-        timestampTime: stamped.genTime,
+        timestampToken: stamp.token,
+        timestampAuthority: stamp.authority,
+        timestampTime: stamp.time,
       };
       await appendSeal(db, seal);
       logger.info({ seal: seal.seal, headSeq: seal.headSeq, tsa: seal.timestampAuthority }, 'archive sealed');

@@ -1,7 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { issuerNumberingHistory, saveVerification } from '../db/invoices';
+import { keepTrustMaterial } from '../db/trust-material';
 import type { InvoiceSummary } from '../domain/invoice/model';
-import type { SignatureReport } from '../domain/signature/types';
+import type { SignatureReport, TrustMaterial } from '../domain/signature/types';
 import { summarizeInvoice, parseInvoice } from '../domain/invoice';
 import { checkNumbering } from '../domain/rules';
 import { verifyInvoice as verifyInvoiceDocument } from '../domain/verification';
@@ -30,7 +31,9 @@ export function verificationActivities({ db, config }: ActivityDeps) {
       const record = await loadInvoice(db, invoiceId);
       const original = await loadOriginal(db, invoiceId);
       const policy = config.signature.policy;
+      const trustData: TrustMaterial[] = [];
       const report = await verifyInvoiceDocument(original, {
+        collectTrustData: (item) => trustData.push(item),
         file: `${record.number}.xml`,
         trust: config.signature.trust,
         crls: config.signature.crls,
@@ -65,6 +68,7 @@ export function verificationActivities({ db, config }: ActivityDeps) {
           throw ApplicationFailure.nonRetryable(`cannot read invoice ${invoiceId}: ${error}`);
       }
 
+      await keepTrustMaterial(db, trustData);
       await saveVerification(db, invoiceId, { ...report, hub: { policy, reasons, warnings } }, summary);
       return { accepted: reasons.length === 0, indication: report.indication, summary, reasons, warnings };
     },

@@ -6,6 +6,7 @@ import { getInvoice, getOriginal, listInvoiceEvents, type InvoiceRecord } from '
 import { searchInvoices } from '../db/invoice-search';
 import { findIssuerByApiKey, type Issuer } from '../db/issuers';
 import { getViewReceipt } from '../db/view-receipts';
+import { EVIDENCE_MEDIA_TYPE, evidenceFileName, exportEvidence } from '../platform/evidence-export';
 import { acceptInvoice } from '../intake';
 import { workflowUiUrl, type HubConfig } from '../platform/config';
 import { HttpError } from './errors';
@@ -45,6 +46,7 @@ export function createIssuerApi(deps: IssuerApiDeps): Router {
     self: `/api/v1/invoices/${record.id}`,
     original: `/api/v1/invoices/${record.id}/original`,
     receipt: `/api/v1/invoices/${record.id}/receipt`,
+    evidence: `/api/v1/invoices/${record.id}/evidence`,
     workflow: workflowUiUrl(config, record.workflowId),
   });
 
@@ -167,6 +169,18 @@ export function createIssuerApi(deps: IssuerApiDeps): Router {
       );
     }
     res.type('application/xml').attachment(`receipt-${record.number}.xml`).send(receipt.document);
+  });
+
+  router.get('/invoices/:id/evidence', async (req, res) => {
+    const record = await ownInvoice(req);
+    const evidence = await exportEvidence(db, config, record.id);
+    if (!evidence)
+      throw new HttpError(
+        404,
+        'NOT_ARCHIVED',
+        `invoice ${record.number} is not in the archive (yet, or any more)`,
+      );
+    res.attachment(evidenceFileName(evidence.number)).type(EVIDENCE_MEDIA_TYPE).send(evidence.bytes);
   });
 
   // Disputes for ERPs that answer them: issuer-disputes.ts.

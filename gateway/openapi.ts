@@ -124,6 +124,16 @@ const portalPaths = {
       responses: { '200': { description: 'The original XML' }, '401': error, '404': error },
     },
   },
+  '/portal/invoices/{id}/evidence': {
+    get: {
+      operationId: 'downloadOwnEvidence',
+      summary:
+        'Who may call: the recipient (and colleagues the address is shared with). The evidence package',
+      security: portalSecurity,
+      parameters: [invoiceIdParameter],
+      responses: { '200': { description: 'application/vnd.etsi.asic-e+zip' }, '401': error, '404': error },
+    },
+  },
 };
 
 export function openApiDocument(maxInvoiceBytes: number) {
@@ -207,6 +217,22 @@ export function openApiDocument(maxInvoiceBytes: number) {
           parameters: [invoiceIdParameter],
           responses: {
             '200': { description: 'The receipt XML (verifies with `bin/hub verify` and `xmlsec1`)' },
+            '401': error,
+            '404': error,
+          },
+        },
+      },
+      '/invoices/{id}/evidence': {
+        get: {
+          operationId: 'getEvidencePackage',
+          summary:
+            'The evidence package: one ASiC-E container with the original, its verification report and trust data, timeline, views, signed receipt, disputes, payments and the proof linking them to a sealed archive head',
+          parameters: [invoiceIdParameter],
+          responses: {
+            '200': {
+              description:
+                'application/vnd.etsi.asic-e+zip (check it offline with `bin/hub evidence verify`)',
+            },
             '401': error,
             '404': error,
           },

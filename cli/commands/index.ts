@@ -4,6 +4,7 @@ import { registerAgentCommands } from './agent';
 import { registerArchiveCommands } from './archive';
 import { registerAs2Commands } from './as2';
 import { registerBackupCommands } from './backup';
+import { registerEvidenceCommands } from './evidence';
 import { registerIssuerCommands } from './issuer';
 import { registerSignCommand } from './sign';
 import { registerStatementCommands } from './statement';
@@ -23,5 +24,6 @@ export function registerCommands(program: Command): void {
   registerStatementCommands(program);
   registerAgentCommands(program);
   registerArchiveCommands(program);
+  registerEvidenceCommands(program);
   registerBackupCommands(program);
 }

@@ -10,7 +10,7 @@ import { allLinks, linksByHash, listSeals, throughCursor } from './chain';
  */
 
 /** The select expression giving a column's canonical form. */
-function canonical(column: string, kind: FieldKind): string {
+export function canonical(column: string, kind: FieldKind): string {
   const c = `r.${column}`;
   switch (kind) {
     case 'bytea':
@@ -85,10 +85,15 @@ export async function withArchiveSnapshot<T>(
   db: Db,
   work: (source: ArchiveSource) => Promise<T>,
 ): Promise<T> {
+  return withReadSnapshot(db, (client) => work(archiveSource(client)));
+}
+
+/** Runs `work` in one read-only REPEATABLE READ transaction: every query it makes sees the same snapshot. */
+export async function withReadSnapshot<T>(db: Db, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await db.connect();
   try {
     await client.query('begin isolation level repeatable read read only');
-    const result = await work(archiveSource(client));
+    const result = await work(client);
     await client.query('commit');
     return result;
   } catch (error) {

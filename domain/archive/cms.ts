@@ -33,6 +33,8 @@ export const SHA256_OID = '2.16.840.1.101.3.4.2.1';
 const RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
 const ID_SIGNING_CERTIFICATE_V2 = '1.2.840.113549.1.9.16.2.47';
 const ID_SIGNING_TIME = '1.2.840.113549.1.9.5';
+export const ID_SIGNATURE_TIMESTAMP = '1.2.840.113549.1.9.16.2.14';
+export const ID_DATA = '1.2.840.113549.1.7.1';
 
 export const sha256 = (data: Buffer) => createHash('sha256').update(data).digest();
 export const arrayBufferOf = (bytes: Buffer): ArrayBuffer =>
@@ -54,14 +56,13 @@ export interface CmsContent {
 }
 
 /**
- * Signs `content` and returns the DER ContentInfo. `unsigned` adds unsigned attributes once the signature value is
- * known (a signature timestamp covers that value).
+ * Signs `content`. The signature value is known at once; `finish` writes the DER ContentInfo, with unsigned
+ * attributes that may depend on that value (a signature timestamp covers it, and may take a TSA's round trip).
  */
-export function signCms(
+export function prepareCms(
   signer: CmsSigner,
   content: CmsContent,
-  unsigned?: (signatureValue: Buffer) => Attribute[],
-): Buffer {
+): { signatureValue: Buffer; finish(unsigned?: Attribute[]): Buffer } {
   const certificate = AsnConvert.parse(signer.certificateDer, AsnCertificate);
   // SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2 }; ESSCertIDv2 ::= SEQUENCE { certHash } with
   // the default hash, SHA-256.
@@ -74,7 +75,12 @@ export function signCms(
     }),
     new Attribute({ attrType: ID_SIGNING_CERTIFICATE_V2, attrValues: [arrayBufferOf(essCertId)] }),
     ...(content.signingTime
-      ? [new Attribute({ attrType: ID_SIGNING_TIME, attrValues: [arrayBufferOf(utcTime(content.signingTime))] })]
+      ? [
+          new Attribute({
+            attrType: ID_SIGNING_TIME,
+            attrValues: [arrayBufferOf(utcTime(content.signingTime))],
+          }),
+        ]
       : []),
   ]);
   const signedAttributes = derTlv(
@@ -83,35 +89,51 @@ export function signCms(
   );
   const signatureValue = sign('sha256', signedAttributes, signer.privateKey);
   const digestAlgorithm = new DigestAlgorithmIdentifier({ algorithm: SHA256_OID, parameters: null });
-  const unsignedAttributes = unsigned?.(signatureValue);
-  const signedData = new SignedData({
-    version: CMSVersion.v3,
-    digestAlgorithms: new DigestAlgorithmIdentifiers([digestAlgorithm]),
-    encapContentInfo: new EncapsulatedContentInfo({
-      eContentType: content.type,
-      eContent: content.detached ? undefined : new EncapsulatedContent({ single: new OctetString(content.bytes) }),
-    }),
-    certificates: new CertificateSet([new CertificateChoices({ certificate })]),
-    signerInfos: new SignerInfos([
-      new SignerInfo({
-        version: CMSVersion.v1,
-        sid: new SignerIdentifier({
-          issuerAndSerialNumber: new IssuerAndSerialNumber({
-            issuer: certificate.tbsCertificate.issuer,
-            serialNumber: certificate.tbsCertificate.serialNumber,
-          }),
-        }),
-        digestAlgorithm,
-        signedAttrs: attributes,
-        signatureAlgorithm: new AlgorithmIdentifier({ algorithm: RSA_ENCRYPTION, parameters: null }),
-        signature: new OctetString(signatureValue),
-        unsignedAttrs: unsignedAttributes?.length ? unsignedAttributes : undefined,
+  const finish = (unsigned?: Attribute[]) => {
+    const signedData = new SignedData({
+      version: CMSVersion.v3,
+      digestAlgorithms: new DigestAlgorithmIdentifiers([digestAlgorithm]),
+      encapContentInfo: new EncapsulatedContentInfo({
+        eContentType: content.type,
+        eContent: content.detached
+          ? undefined
+          : new EncapsulatedContent({ single: new OctetString(content.bytes) }),
       }),
-    ]),
-  });
-  return Buffer.from(
-    AsnConvert.serialize(new ContentInfo({ contentType: id_signedData, content: AsnConvert.serialize(signedData) })),
-  );
+      certificates: new CertificateSet([new CertificateChoices({ certificate })]),
+      signerInfos: new SignerInfos([
+        new SignerInfo({
+          version: CMSVersion.v1,
+          sid: new SignerIdentifier({
+            issuerAndSerialNumber: new IssuerAndSerialNumber({
+              issuer: certificate.tbsCertificate.issuer,
+              serialNumber: certificate.tbsCertificate.serialNumber,
+            }),
+          }),
+          digestAlgorithm,
+          signedAttrs: attributes,
+          signatureAlgorithm: new AlgorithmIdentifier({ algorithm: RSA_ENCRYPTION, parameters: null }),
+          signature: new OctetString(signatureValue),
+          unsignedAttrs: unsigned?.length ? unsigned : undefined,
+        }),
+      ]),
+    });
+    return Buffer.from(
+      AsnConvert.serialize(
+        new ContentInfo({ contentType: id_signedData, content: AsnConvert.serialize(signedData) }),
+      ),
+    );
+  };
+  return { signatureValue, finish };
+}
+
+/** Signs `content` and returns the DER ContentInfo. */
+export function signCms(signer: CmsSigner, content: CmsContent): Buffer {
+  return prepareCms(signer, content).finish();
+}
+
+/** The signature-time-stamp unsigned attribute (RFC 3126 / CAdES-T): an RFC 3161 token over the signature value. */
+export function signatureTimeStampAttribute(token: Buffer): Attribute {
+  return new Attribute({ attrType: ID_SIGNATURE_TIMESTAMP, attrValues: [arrayBufferOf(token)] });
 }
 
 /** DER orders the members of a SET OF by their encodings (X.690 §11.6). */

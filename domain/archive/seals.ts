@@ -86,15 +86,6 @@ export function checkSeals(
             : `seals ${expected}–${seal.seal - 1} missing`,
       });
     }
-    const document = sealDocument(seal);
-    const documentSha256 = sha256Hex(document);
-    if (documentSha256 !== seal.documentSha256) {
-      broken(
-        seal.seal,
-        'seal-invalid',
-        `: its columns give document digest ${documentSha256}, it was sealed as ${seal.documentSha256} (the seal row was edited)`,
-      );
-    }
     if (previous && seal.seal === expected && seal.previousSealSha256 !== previous.documentSha256) {
       broken(
         seal.seal,
@@ -105,8 +96,7 @@ export function checkSeals(
     if (!previous && seal.seal === 1 && seal.previousSealSha256 !== null) {
       broken(seal.seal, 'seal-invalid', ' is the first seal but names a previous one');
     }
-    checkSignature(seal, document, trust, broken);
-    checkTimestamp(seal, trust, broken);
+    breaks.push(...checkSeal(seal, trust));
     if (previous && seal.headSeq < previous.headSeq) {
       broken(
         seal.seal,
@@ -126,6 +116,25 @@ export function checkSeals(
     }
     previous = seal;
   }
+  return breaks;
+}
+
+/** One seal on its own: its document against its columns, its signature and its timestamp. */
+export function checkSeal(seal: StoredSeal, trust: SealTrust): ArchiveBreak[] {
+  const breaks: ArchiveBreak[] = [];
+  const broken = (number: number, kind: ArchiveBreak['kind'], message: string) =>
+    breaks.push({ kind, seal: number, message: `seal ${number}${message}` });
+  const document = sealDocument(seal);
+  const documentSha256 = sha256Hex(document);
+  if (documentSha256 !== seal.documentSha256) {
+    broken(
+      seal.seal,
+      'seal-invalid',
+      `: its columns give document digest ${documentSha256}, it was sealed as ${seal.documentSha256} (the seal row was edited)`,
+    );
+  }
+  checkSignature(seal, document, trust, broken);
+  checkTimestamp(seal, trust, broken);
   return breaks;
 }
 

@@ -74,7 +74,12 @@ export function checkCmsSigner(signedData: SignedData, content: Buffer, what: st
   const signatureHash = SIGNATURE_HASH_BY_OID[signerInfo.signatureAlgorithm.algorithm] ?? digestHash;
   let verified = false;
   try {
-    verified = verify(signatureHash, signedAttributes, signer.publicKey, Buffer.from(signerInfo.signature.buffer));
+    verified = verify(
+      signatureHash,
+      signedAttributes,
+      signer.publicKey,
+      Buffer.from(signerInfo.signature.buffer),
+    );
   } catch {
     verified = false;
   }

@@ -22,9 +22,15 @@ import * as x509 from '@peculiar/x509';
 import { certificateFromDer, isIssuedBy, sameName, type Certificate } from './certificates';
 import { pemBlocks } from './signer-credentials';
 
+/** The CRL or OCSP response an answer came from, as the hub received it (kept with the report's trust data). */
+export interface RevocationEvidence {
+  kind: 'crl' | 'ocsp-response';
+  der: Buffer;
+}
+
 export type RevocationStatus =
-  | { status: 'good'; source: string }
-  | { status: 'revoked'; revokedAt: Date; source: string }
+  | { status: 'good'; source: string; evidence: RevocationEvidence }
+  | { status: 'revoked'; revokedAt: Date; source: string; evidence: RevocationEvidence }
   | { status: 'unknown'; reasons: string[] };
 
 export interface RevocationOptions {
@@ -127,9 +133,10 @@ async function statusFromCrl(
   if (!(await crlSignedBy(crl, issuer))) return undefined;
   const entry = crl.findRevoked(certificate.serialNumberHex);
   const when = `${source}, issued ${crl.thisUpdate.toISOString()}`;
+  const evidence: RevocationEvidence = { kind: 'crl', der: Buffer.from(crl.rawData) };
   return entry
-    ? { status: 'revoked', revokedAt: entry.revocationDate, source: when }
-    : { status: 'good', source: when };
+    ? { status: 'revoked', revokedAt: entry.revocationDate, source: when, evidence }
+    : { status: 'good', source: when, evidence };
 }
 
 /** The CRL's signature by the issuer, checked once per CRL object and issuer (CRL files are parsed once and kept). */
@@ -174,7 +181,8 @@ async function askOcsp(
     signal: AbortSignal.timeout(timeoutMs),
   });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  const ocsp = AsnConvert.parse(new Uint8Array(await response.arrayBuffer()), OCSPResponse);
+  const answer = Buffer.from(await response.arrayBuffer());
+  const ocsp = AsnConvert.parse(new Uint8Array(answer), OCSPResponse);
   if (ocsp.responseStatus !== OCSPResponseStatus.successful || !ocsp.responseBytes) {
     throw new Error(`responder status ${OCSPResponseStatus[ocsp.responseStatus] ?? ocsp.responseStatus}`);
   }
@@ -186,9 +194,10 @@ async function askOcsp(
   for (const single of basic.tbsResponseData.responses) {
     if (!Buffer.from(single.certID.serialNumber).equals(serial)) continue;
     const source = `OCSP ${url}, produced ${basic.tbsResponseData.producedAt.toISOString()}`;
+    const evidence: RevocationEvidence = { kind: 'ocsp-response', der: answer };
     if (single.certStatus.revoked)
-      return { status: 'revoked', revokedAt: single.certStatus.revoked.revocationTime, source };
-    if (single.certStatus.good !== undefined) return { status: 'good', source };
+      return { status: 'revoked', revokedAt: single.certStatus.revoked.revocationTime, source, evidence };
+    if (single.certStatus.good !== undefined) return { status: 'good', source, evidence };
     return undefined;
   }
   return undefined;

@@ -38,6 +38,8 @@ export interface SignatureReport {
   signingTime?: string; // ISO 8601
   trustSnapshot?: string; // names the trust store used (folder/file + digest + TSL sequence number / issue date)
   checks: SignatureCheck[];
+  /** What the verdict rests on, by SHA-256 (only when `SignatureOptions.collectTrustData` asked for it). */
+  trustData?: TrustDatum[];
   indication: Indication;
   subIndication?: SubIndication;
 }
@@ -53,4 +55,21 @@ export interface SignatureOptions {
   now?: Date;
   /** Whether a signature is required; when false, an unsigned invoice is not a failure by itself. */
   requireSignature?: boolean;
+  /** Receives the bytes of every piece of trust data the verdict rests on (./trust-data.ts), once each. */
+  collectTrustData?: (item: TrustMaterial) => void;
+}
+
+/** One piece of trust data a report rests on. */
+export interface TrustDatum {
+  kind: 'certificate' | 'trusted-list' | 'trust-anchor' | 'crl' | 'ocsp-response';
+  /** The certificate's subject, the file's name, or where the answer came from. */
+  name: string;
+  sha256: string;
+  size: number;
+  /** What it was used for: "signer: certification path", "revocation of the signing certificate". */
+  purpose: string;
+}
+
+export interface TrustMaterial extends TrustDatum {
+  bytes: Buffer;
 }

@@ -19,6 +19,7 @@ import { checkSignedScope, placementOf } from './signed-scope';
 import { readSignature, type SignatureStructure } from './signature-structure';
 import { canonicalSignedInfo, SIGNATURE_ALGORITHMS } from './signature-value';
 import { verifySignatureTimeStamp } from './timestamp';
+import { TrustDataCollector } from './trust-data';
 import { isGrantedQualifiedCa, loadTrustStore, serviceStatusAt, type TrustStore } from './trust-store';
 import type { Indication, SignatureCheck, SignatureOptions, SignatureReport, SubIndication } from './types';
 import { COUNTERSIGNED_SIGNATURE_TYPE, XMLDSIG_NS } from './xml-names';
@@ -135,6 +136,7 @@ async function validate(input: Uint8Array | Document, options: SignatureOptions)
 
   // Signing time: a valid signature timestamp from a trusted TSA proves it; otherwise SigningTime is claimed.
   const store = options.trust?.length ? loadTrustStore(options.trust) : undefined;
+  const trustData = options.collectTrustData ? new TrustDataCollector(options.collectTrustData) : undefined;
   if (store?.problems.length) check('trust-store', false, store.problems.join('; '));
   let signingTime: Date | undefined;
   let signingTimeProven = false;
@@ -152,6 +154,7 @@ async function validate(input: Uint8Array | Document, options: SignatureOptions)
       ? buildCertificationPath(outcome.tsa, outcome.certificates, store.anchors)
       : undefined;
     if (tsaPath?.anchor) {
+      trustData?.path(tsaPath, 'signature timestamp');
       signingTime = outcome.genTime;
       signingTimeProven = true;
       check(
@@ -190,7 +193,8 @@ async function validate(input: Uint8Array | Document, options: SignatureOptions)
   if (certificate && intact) {
     path = judgeCertificate(certificate, signer, store, validationTime, signingTimeProven, check);
     if (path?.anchor) {
-      await judgeRevocation(certificate, path, validationTime, signingTimeProven, options, check);
+      trustData?.path(path, 'signer');
+      await judgeRevocation(certificate, path, validationTime, signingTimeProven, options, check, trustData);
       qualified = judgeQualified(certificate, structure, path, validationTime, check);
     }
   } else if (!certificate && intact) {
@@ -211,6 +215,7 @@ async function validate(input: Uint8Array | Document, options: SignatureOptions)
     signingTime: signingTime?.toISOString(),
     trustSnapshot: store?.snapshot ?? 'no trust anchors configured',
     checks,
+    ...(trustData && { trustData: trustData.list() }),
     indication,
     subIndication: finding?.subIndication,
   };
@@ -414,6 +419,7 @@ async function judgeRevocation(
   timeProven: boolean,
   options: SignatureOptions,
   check: CheckFunction,
+  trustData: TrustDataCollector | undefined,
 ): Promise<void> {
   const issuer = path.certificates[1];
   if (!issuer) {
@@ -424,6 +430,13 @@ async function judgeRevocation(
     crlFiles: options.crls ?? [],
     offline: options.offline === true,
   });
+  if (status.status !== 'unknown')
+    trustData?.add(
+      status.evidence.kind,
+      status.source,
+      status.evidence.der,
+      'revocation of the signing certificate',
+    );
   if (status.status === 'unknown') {
     check('revocation', false, `no revocation information: ${status.reasons.join('; ')}`, {
       indication: 'INDETERMINATE',

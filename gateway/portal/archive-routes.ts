@@ -12,6 +12,7 @@ import { getOriginal } from '../../db/invoices';
 import type { Principal } from '../../db/users';
 import { renderInvoicePdf, type PdfLanguage } from '../../domain/invoice-pdf';
 import type { HubConfig } from '../../platform/config';
+import { EVIDENCE_MEDIA_TYPE, evidenceFileName, exportEvidence } from '../../platform/evidence-export';
 import { logger } from '../../platform/logger';
 import { HttpError } from '../errors';
 import { receivedInvoicesOf, requireIssuerMember } from './authorization';
@@ -161,6 +162,24 @@ export function createArchiveRoutes({ db, config }: ArchiveRouteDeps): Router {
       .send(receipt.document);
   });
 
+  // Who: a member of the issuer. What: the evidence package of one of its archived invoices.
+  router.get('/issuers/:issuerId/invoices/:id/evidence', async (req, res) => {
+    const { issuer } = await issuerOf(req);
+    const detail = await issuerInvoiceDetail(db, config, issuer, String(req.params.id));
+    const evidence = detail && (await exportEvidence(db, config, detail.id));
+    if (!evidence) throw notFound();
+    sendEvidence(res, evidence);
+  });
+
+  // Who: the recipient (own and shared addresses). What: the evidence package of an invoice addressed to them.
+  router.get('/invoices/:id/evidence', async (req, res) => {
+    const principal = await requirePrincipal(db, req);
+    const invoice = await findRecipientInvoice(db, receivedInvoicesOf(principal), String(req.params.id));
+    const evidence = invoice && (await exportEvidence(db, config, invoice.id));
+    if (!evidence) throw notFound();
+    sendEvidence(res, evidence);
+  });
+
   // Who: a member of the issuer. What: the PDF of one of its archived invoices.
   router.get('/issuers/:issuerId/invoices/:id/pdf', async (req, res) => {
     const { principal, issuer } = await issuerOf(req);
@@ -238,6 +257,14 @@ function problemKinds(status: unknown): ProblemKind[] {
 }
 
 /** An invoice number as a file name: letters, digits, dot, dash, underscore. */
+function sendEvidence(res: Response, evidence: { number: string; bytes: Buffer }): void {
+  res
+    .type(EVIDENCE_MEDIA_TYPE)
+    .set('Content-Disposition', `attachment; filename="${evidenceFileName(evidence.number)}"`)
+    .set('X-Content-Type-Options', 'nosniff')
+    .send(evidence.bytes);
+}
+
 function safeFileStem(number: string): string {
   return number.replace(/[^\w.-]+/g, '_') || 'invoice';
 }

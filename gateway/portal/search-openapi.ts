@@ -274,6 +274,19 @@ export const archivePortalPaths = {
       responses: { '200': { description: 'The receipt XML' }, '401': errorResponse, '404': errorResponse },
     },
   },
+  '/portal/issuers/{issuerId}/invoices/{id}/evidence': {
+    get: {
+      operationId: 'downloadIssuerEvidence',
+      summary: 'Who may call: a member of the issuer. The evidence package of one of its archived invoices',
+      security: portalSecurity,
+      parameters: [issuerIdParameter, invoiceIdParameter],
+      responses: {
+        '200': { description: 'application/vnd.etsi.asic-e+zip' },
+        '401': errorResponse,
+        '404': errorResponse,
+      },
+    },
+  },
   '/portal/issuers/{issuerId}/invoices/{id}/pdf': {
     get: {
       operationId: 'downloadIssuerInvoicePdf',

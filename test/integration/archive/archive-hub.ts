@@ -73,6 +73,9 @@ export async function startArchiveHub(overrides: Record<string, string> = {}): P
 /** What `populate` archived: one record or more of every type. */
 export interface Archived {
   issuer: Issuer;
+  apiKey: string;
+  buyerEmail: string;
+  clerkEmail: string;
   invoices: { id: string; number: string; workflowId: string }[];
   viewId: string;
   disputeId: string;
@@ -86,36 +89,14 @@ export interface Archived {
  * with an attachment, and a clerk's match of a bank statement entry (reconciliation decision, payment).
  */
 export async function populate(hub: ArchiveHub): Promise<Archived> {
-  const { issuer } = await addTestIssuer(hub.db);
+  const { issuer, apiKey } = await addTestIssuer(hub.db);
   const buyer = await registeredPerson(hub, uniqueEmail('buyer'));
   const clerk = await registeredPerson(hub, uniqueEmail('clerk'));
   await makeIssuerMember(hub, issuer.id, clerk.id, 'clerk');
   const first = (await deliverInvoice(hub, issuer, buyer.email)).invoice;
   const second = (await deliverInvoice(hub, issuer, buyer.email)).invoice;
 
-  const recipient = await loggedIn(hub, buyer.email);
-  const viewed = await recipient.call('POST', `/api/v1/portal/invoices/${first.id}/views`);
-  if (viewed.status !== 200) throw new Error(`view: ${viewed.status} ${viewed.text}`);
-  await eventually(
-    async () =>
-      (
-        await hub.db.query("select 1 from sent_mail where idempotency_key = $1 and state = 'sent'", [
-          `receipt:${first.id}`,
-        ])
-      ).rowCount === 1,
-    30_000,
-    'the return receipt',
-  );
-
-  const base = `/api/v1/portal/invoices/${first.id}/disputes`;
-  const upload = await recipient.sendBytes(`${base}/uploads?name=note.png`, PNG, 'image/png');
-  if (upload.status !== 201) throw new Error(`upload: ${upload.status} ${upload.text}`);
-  const opened = await recipient.call('POST', base, {
-    category: 'wrong-quantity',
-    text: 'Line 2: we received 1 pallet, not 3.',
-    attachments: [(upload.body as UploadedAttachment).id],
-  });
-  if (opened.status !== 201) throw new Error(`dispute: ${opened.status} ${opened.text}`);
+  const disputeId = await viewAndDispute(hub, buyer.email, first.id);
 
   const total = (await stateOf(hub, second.workflowId)).summary?.total as string;
   const entryId = await reviewEntry(hub, issuer, second, total);
@@ -132,12 +113,50 @@ export async function populate(hub: ArchiveHub): Promise<Archived> {
   );
   return {
     issuer,
+    apiKey,
+    buyerEmail: buyer.email,
+    clerkEmail: clerk.email,
     invoices: [first, second],
     viewId: rows[0].view_id,
-    disputeId: (opened.body as { id: string }).id,
+    disputeId,
     paymentKey: rows[0].payment_key,
     decisionId: decided.decision.id,
   };
+}
+
+/**
+ * The recipient's authenticated view of an invoice in the portal (view log, signed receipt, return receipt mail) and a
+ * dispute on it with an attachment: the dispute's id.
+ */
+export async function viewAndDispute(
+  hub: ArchiveHub,
+  buyerEmail: string,
+  invoiceId: string,
+): Promise<string> {
+  const recipient = await loggedIn(hub, buyerEmail);
+  const viewed = await recipient.call('POST', `/api/v1/portal/invoices/${invoiceId}/views`);
+  if (viewed.status !== 200) throw new Error(`view: ${viewed.status} ${viewed.text}`);
+  await eventually(
+    async () =>
+      (
+        await hub.db.query("select 1 from sent_mail where idempotency_key = $1 and state = 'sent'", [
+          `receipt:${invoiceId}`,
+        ])
+      ).rowCount === 1,
+    30_000,
+    'the return receipt',
+  );
+
+  const base = `/api/v1/portal/invoices/${invoiceId}/disputes`;
+  const upload = await recipient.sendBytes(`${base}/uploads?name=note.png`, PNG, 'image/png');
+  if (upload.status !== 201) throw new Error(`upload: ${upload.status} ${upload.text}`);
+  const opened = await recipient.call('POST', base, {
+    category: 'wrong-quantity',
+    text: 'Line 2: we received 1 pallet, not 3.',
+    attachments: [(upload.body as UploadedAttachment).id],
+  });
+  if (opened.status !== 201) throw new Error(`dispute: ${opened.status} ${opened.text}`);
+  return (opened.body as { id: string }).id;
 }
 
 /** A statement entry waiting in the clerk's review queue, for the invoice's amount. */
@@ -208,14 +227,27 @@ export async function archiveVerify(
   hub: ArchiveHub,
   args: string[] = [],
 ): Promise<{ code: number; lines: string[]; stdout: string }> {
+  return hubCommand(hub, ['archive', 'verify', ...args]);
+}
+
+/** A `bin/hub` command on the suite's database and data folder: its exit code, output lines and error output. */
+export async function hubCommand(
+  hub: ArchiveHub,
+  args: string[],
+): Promise<{ code: number; lines: string[]; stdout: string; stderr: string }> {
   const env = { ...process.env, DATABASE_URL: hub.databaseUrl, DATA_DIR: hub.dataDir, LOG_LEVEL: 'warn' };
   try {
-    const { stdout } = await run(process.execPath, [HUB, 'archive', 'verify', ...args], { env });
-    return { code: 0, stdout, lines: stdout.trim().split('\n') };
+    const { stdout, stderr } = await run(process.execPath, [HUB, ...args], { env });
+    return { code: 0, stdout, stderr, lines: stdout.trim().split('\n') };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
     if (typeof failed.code !== 'number' || failed.stdout === undefined) throw error;
-    return { code: failed.code, stdout: failed.stdout, lines: failed.stdout.trim().split('\n') };
+    return {
+      code: failed.code,
+      stdout: failed.stdout,
+      stderr: failed.stderr ?? '',
+      lines: failed.stdout.trim().split('\n'),
+    };
   }
 }
 
