@@ -125,6 +125,8 @@ export interface InvoiceDetail {
     original: string;
     /** The same invoice as a PDF rendered by the hub. */
     pdf: string;
+    /** The evidence package (ASiC-E): everything the archive holds about the invoice, signed; null until archived. */
+    evidence: string | null;
     /** The invoice's lifecycle in the Temporal Web UI, for operators; null when not configured. */
     workflow: string | null;
   };

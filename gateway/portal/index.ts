@@ -107,6 +107,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
       links: {
         original: `${PORTAL_API_BASE}/invoices/${invoice.id}/original`,
         pdf: `${PORTAL_API_BASE}/invoices/${invoice.id}/pdf`,
+        evidence: `${PORTAL_API_BASE}/invoices/${invoice.id}/evidence`,
         workflow: workflowUiUrl(config, invoice.workflowId),
       },
     };

@@ -129,6 +129,7 @@ export async function issuerInvoiceDetail(
       original: `${base}/original`,
       pdf: archive ? `${base}/pdf` : null,
       signedReceipt: (await getViewReceipt(db, record.id)) ? `${base}/receipt` : null,
+      evidence: archive ? `${base}/evidence` : null,
       workflow: workflowUiUrl(config, record.workflowId),
     },
   };

@@ -167,8 +167,15 @@ export interface IssuerInvoiceDetail {
   cardOrders: CardOrderView[];
   /** What the recipient said with "I paid elsewhere": its word, never a payment. */
   claims: PaymentClaimView[];
-  /** signedReceipt: the XAdES-signed return receipt, once the recipient viewed the invoice. */
-  links: { original: string; pdf: string | null; signedReceipt: string | null; workflow: string | null };
+  /** signedReceipt: the XAdES-signed return receipt, once the recipient viewed the invoice; evidence: the evidence
+   * package (ASiC-E), once archived. */
+  links: {
+    original: string;
+    pdf: string | null;
+    signedReceipt: string | null;
+    evidence: string | null;
+    workflow: string | null;
+  };
 }
 
 /** GET /issuers/{issuerId}/deliveries: what the hub refused, with every reason. */

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Issuer } from '../../db/issuers';
+import { verifyEvidencePackage } from '../../domain/archive/evidence/verify';
 import { PORTAL_DIST } from '../../gateway/app';
 import { expectNoSeriousA11yViolations } from '../support/axe';
 import {
@@ -95,6 +96,18 @@ describeBrowser('issuer user in a browser', () => {
     expect(await visibleText(page, 'ol.timeline')).toMatch(/sftp/i);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'issuer-invoice.png'), fullPage: true });
     expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('downloads the evidence package, an ASiC-E container that verifies offline', async () => {
+    const { page } = browser;
+    const link = page.locator('a.button[download][href$="/evidence"]');
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toBe(`evidence-${invoice.number}.asice`);
+    const file = path.join(SCREENSHOTS, download.suggestedFilename());
+    await download.saveAs(file);
+    const result = await verifyEvidencePackage(fs.readFileSync(file));
+    expect(result.checks.filter((c) => !c.passed)).toEqual([]);
+    expect(result.facts.join('\n')).toContain(`invoice ${invoice.number}`);
   });
 
   it('downloads the PDF: application/pdf, named by the number, holding the invoice’s numbers', async () => {

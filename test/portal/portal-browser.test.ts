@@ -258,6 +258,9 @@ describeBrowser('recipient portal in a browser', () => {
     expect(await page.getByRole('link', { name: 'Download original XML' }).getAttribute('href')).toBe(
       `/api/v1/portal/invoices/${invoice.id}/original`,
     );
+    expect(await page.getByRole('link', { name: 'Download the evidence package' }).getAttribute('href')).toBe(
+      `/api/v1/portal/invoices/${invoice.id}/evidence`,
+    );
     expect(await visibleText(page, 'hub-status-badge')).toBe('Awaiting view');
     const timeline = await visibleText(page, '.timeline');
     expect(timeline).toContain('Recipient notified');

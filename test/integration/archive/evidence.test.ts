@@ -8,7 +8,12 @@ import { archiveSealingActivities } from '../../../activities/archive-sealing';
 import { readContainer, type ContainerEntry } from '../../../domain/archive/evidence/asic';
 import { verifyEvidencePackage } from '../../../domain/archive/evidence/verify';
 import { readArchiveKeys } from '../../../platform/archive-keys';
-import { loggedIn } from '../../support/dispute-hub';
+import { signInvoice } from '../../../domain/signature';
+import { acceptInvoice } from '../../../intake';
+import { loggedIn, reaches } from '../../support/dispute-hub';
+import { uniqueEmail } from '../../support/hub';
+import { makeUblInvoice, nextInvoiceNumber } from '../../support/invoice-factory';
+import { createTestPki, type TestPki } from '../../support/pki';
 import { populate, startArchiveHub, type ArchiveHub, type Archived } from './archive-hub';
 
 /**
@@ -22,6 +27,7 @@ let hub: ArchiveHub;
 let archived: Archived;
 let workDir: string;
 let fromApi: Buffer;
+let pki: TestPki;
 
 /** `bin/hub` as someone who got the file by mail runs it: no hub settings at all, an empty folder. */
 async function offline(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -55,7 +61,12 @@ async function rewritten(entries: ContainerEntry[], name: string, bytes: Buffer)
 
 beforeAll(async () => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'evidence-'));
-  hub = await startArchiveHub();
+  pki = await createTestPki();
+  hub = await startArchiveHub({
+    TRUST_STORE: pki.trustedListPath,
+    CRL_FILES: pki.crlPath,
+    REVOCATION_OFFLINE: 'true',
+  });
   archived = await populate(hub);
   await archiveSealingActivities(hub).sealArchive();
   const [first] = archived.invoices;
@@ -68,6 +79,7 @@ beforeAll(async () => {
 }, 240_000);
 afterAll(async () => {
   await hub?.stop();
+  await pki?.close();
   fs.rmSync(workDir, { recursive: true, force: true });
 });
 
@@ -173,6 +185,39 @@ describe('the evidence package of an invoice', () => {
       if (entry.name !== 'mimetype' && !entry.name.startsWith('META-INF/'))
         expect(broken.join('\n')).toContain(`${entry.name}: its SHA-256`);
     }
+  }, 120_000);
+
+  it('carries the trust data a qualified signature was judged on: certification path, trusted list, CRL', async () => {
+    const signer = pki.signers.qualified;
+    const xml = signInvoice(
+      makeUblInvoice({ number: nextInvoiceNumber(), buyerEmail: uniqueEmail('signed') }),
+      {
+        certificatePem: signer.chainPem,
+        privateKeyPem: signer.privateKeyPem,
+      },
+    );
+    const { invoice } = await acceptInvoice(hub, {
+      issuer: archived.issuer,
+      bytes: Buffer.from(await xml),
+      channel: 'api',
+    });
+    await reaches(hub, invoice.workflowId, 'awaiting view');
+    const response = await fetch(`${hub.baseUrl}/api/v1/invoices/${invoice.id}/evidence`, {
+      headers: { authorization: `Bearer ${archived.apiKey}` },
+    });
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const names = (await readContainer(bytes)).map((e) => e.name);
+    expect(names.filter((n) => n.startsWith('trust/certificate-')).length).toBeGreaterThanOrEqual(2);
+    expect(names.some((n) => n.startsWith('trust/trusted-list-'))).toBe(true);
+    expect(names.some((n) => n.startsWith('trust/crl-'))).toBe(true);
+    // Not sealed yet: the package says so, and still verifies (the chain links it to the head it was made at).
+    const result = await verifyEvidencePackage(bytes);
+    expect(result.checks.filter((c) => !c.passed)).toEqual([]);
+    expect(result.checks.map((c) => c.message).join('\n')).toMatch(
+      /pieces of trust data the report rests on/,
+    );
+    expect(result.facts.join('\n')).toMatch(/signature qualified by /);
+    expect(result.facts.join('\n')).toMatch(/were chained after the last seal/);
   }, 120_000);
 
   it('comes from the portal for both sides and from bin/hub archive export, each verifying', async () => {

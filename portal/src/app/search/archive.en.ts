@@ -36,6 +36,9 @@ export const archiveEn = {
   pdf: 'Download PDF',
   original: 'Download the original XML',
   signedReceipt: 'Download the signed receipt',
+  evidence: 'Download the evidence package',
+  evidenceHint:
+    'One signed file with the original, its verification, views, receipt, disputes and payments; check it with bin/hub evidence verify',
   timeline: 'Timeline',
   report: 'Verification report',
   overall: 'Result',

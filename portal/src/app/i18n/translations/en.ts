@@ -113,6 +113,8 @@ export const en = {
     firstOpened: 'First opened {{at}}',
     download: 'Download original XML',
     downloadPdf: 'Download PDF',
+    downloadEvidence: 'Download the evidence package',
+    evidenceHint: 'One signed file with the original, its verification, your views, disputes and payments',
     facts: {
       issueDate: 'Date of issue',
       taxPointDate: 'Date of the tax event',
