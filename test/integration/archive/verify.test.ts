@@ -53,7 +53,7 @@ describe('bin/hub archive verify', () => {
     expect(report.code).toBe(0);
     expect(report.lines[0]).toMatch(new RegExp(`^chain: \\d+ links, head \\d+ ${hex}$`));
     expect(report.lines[1]).toMatch(
-      /^records: 2 invoice, 1 view, \d+ mail, 1 dispute, 1 dispute-entry, 1 dispute-attachment, 1 payment, 1 reconciliation-decision$/,
+      /^records: 2 invoice, 1 view, \d+ mail, 1 dispute, 1 dispute-entry, 1 dispute-attachment, 1 payment, 1 reconciliation-decision, \d+ event, 1 view-receipt$/,
     );
     expect(report.lines[2]).toMatch(
       new RegExp(
