@@ -45,11 +45,23 @@ export function fingerprintOf(publicKey: Buffer): string {
  * The server's host key: SFTP_HOST_KEY_FILE, or one generated once into the data folder (ed25519), so clients that
  * pinned it on first connection keep trusting the hub across restarts.
  */
+/**
+ * A new ed25519 host key that ssh2 itself can read back. ssh2's generator now and then writes a key its own parser
+ * refuses ("Malformed OpenSSH private key": two fresh hubs in CI); such a key is thrown away and another made.
+ */
+function parsableHostKey(): string {
+  for (let attempt = 1; ; attempt++) {
+    const { private: privateKey } = utils.generateKeyPairSync('ed25519');
+    if (!(utils.parseKey(privateKey) instanceof Error)) return privateKey;
+    if (attempt === 10) throw new Error('could not generate an SFTP host key that ssh2 can read');
+  }
+}
+
 export function loadHostKey(dataDir: string, file?: string): Buffer {
   const keyFile = file ?? path.join(dataDir, 'sftp', 'host_ed25519_key');
   if (!fs.existsSync(keyFile)) {
     fs.mkdirSync(path.dirname(keyFile), { recursive: true });
-    const { private: privateKey } = utils.generateKeyPairSync('ed25519');
+    const privateKey = parsableHostKey();
     // Written whole under a temporary name and linked into place, so another process never reads a half-written
     // key; link fails when the name exists (another node wrote it first), and that key is the one used.
     const temporary = `${keyFile}.${process.pid}.${Date.now()}.new`;
