@@ -5,6 +5,7 @@ import { describeVerification, verifyArchive } from '../../domain/archive/verify
 import { LOCAL_TIMESTAMP_UNIT_NAME, readArchiveKeys } from '../../platform/archive-keys';
 import { printJson, withDatabase } from '../database';
 import { progressBar } from '../progress';
+import { registerRetentionCommands } from './archive-retention';
 
 /**
  * `hub archive verify`: re-hashes every archived record against the chain, walks the chain, checks every seal's
@@ -12,7 +13,10 @@ import { progressBar } from '../progress';
  * runs (the data folder's database, or DATABASE_URL); seals are checked against the data folder's archive key.
  */
 export function registerArchiveCommands(program: Command): void {
-  const archive = program.command('archive').description("the archive's integrity: hash chain and seals");
+  const archive = program
+    .command('archive')
+    .description("the archive's integrity (hash chain and seals), retention and legal holds");
+  registerRetentionCommands(archive);
   archive
     .command('verify')
     .description(

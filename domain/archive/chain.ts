@@ -17,6 +17,7 @@ export interface ArchiveBreak {
     | 'record-changed'
     | 'record-missing'
     | 'record-unchained'
+    | 'purge-unfinished'
     | 'content-address'
     | 'link-missing'
     | 'link-altered'

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 
 /**
  * The archived records and how each is reduced to its chain entry. The same field lists, in the same order, are
- * written into the chain by the database (db/migrations/010_archive_integrity.sql and 012, archive_record_fields); this module
- * is what `archive verify` recomputes them with.
+ * written into the chain by the database (archive_record_fields: db/migrations/010_archive_integrity.sql, 012 and
+ * 013); this module is what `archive verify` recomputes them with.
  *
  * A field's canonical bytes: bytea as stored; text as UTF-8; jsonb as PostgreSQL prints it (`jsonb::text`, fixed for
  * a stored value); an instant as UTC `YYYY-MM-DDTHH:MI:SS.uuuuuuZ` (microseconds, as stored); a date as
@@ -29,7 +29,9 @@ export type ArchiveRecordType =
   | 'payment'
   | 'reconciliation-decision'
   | 'event'
-  | 'view-receipt';
+  | 'view-receipt'
+  | 'hold'
+  | 'purge';
 
 export interface ArchiveRecordSpec {
   type: ArchiveRecordType;
@@ -202,6 +204,33 @@ export const ARCHIVE_RECORDS: readonly ArchiveRecordSpec[] = [
       field('signed_at', 'instant', 'signing time'),
     ],
     contentAddress: { content: 'document', digest: 'sha256' },
+  },
+  {
+    type: 'hold',
+    table: 'archive_holds',
+    keyColumn: 'id',
+    noun: 'legal hold action',
+    fields: [
+      field('invoice_id', 'uuid', 'invoice'),
+      field('invoice_number', 'text', 'invoice number'),
+      field('issuer_eik', 'text', 'issuer EIK'),
+      field('action', 'text'),
+      field('reason', 'text'),
+      field('acted_by', 'text', 'operator'),
+      field('acted_at', 'instant', 'time'),
+    ],
+  },
+  {
+    type: 'purge',
+    table: 'archive_purges',
+    keyColumn: 'purge',
+    noun: 'purge',
+    fields: [
+      field('before', 'date', 'retention cut-off'),
+      field('purged_at', 'instant', 'time'),
+      field('purged_by', 'text', 'operator'),
+      field('invoices', 'jsonb', 'list of what was removed'),
+    ],
   },
 ];
 

@@ -1,4 +1,5 @@
 import { ChainWalk, explainUnanchored, type ArchiveBreak, type ChainLink } from './chain';
+import { describePurges, PURGE_SPEC, PurgeLedger, type PurgeAccount } from './purges';
 import {
   ARCHIVE_RECORDS,
   describeRecord,
@@ -8,6 +9,7 @@ import {
   type CanonicalValue,
   type FieldDigest,
 } from './records';
+import { describeCounts } from './retention';
 import { checkSeals, type SealTrust, type StoredSeal } from './seals';
 
 /** A record as its table holds it now, its fields in canonical form, with words that name it in a report. */
@@ -40,6 +42,8 @@ export interface ArchiveVerification {
   links: number;
   head?: { seq: number; link: string };
   records: Record<string, number>;
+  /** Each intact purge and the records it removed (gone, and no break). */
+  purged: PurgeAccount[];
   seals: { count: number; last?: StoredSeal; authorities: string[] };
   /** Links after the last seal's head: chained, not yet sealed. */
   unsealed: number;
@@ -72,6 +76,9 @@ export async function verifyArchive(
     breaks.push(...explainUnanchored(walk.unanchored, found));
   }
 
+  const ledger = await PurgeLedger.read(source.records(PURGE_SPEC), (pair) =>
+    compareRecord(PURGE_SPEC, pair),
+  );
   const records: Record<string, number> = {};
   for (const spec of ARCHIVE_RECORDS) {
     records[spec.type] = 0;
@@ -79,7 +86,7 @@ export async function verifyArchive(
     for await (const batch of source.records(spec)) {
       for (const pair of batch) {
         if (pair.record) records[spec.type]++;
-        found.push(...compareRecord(spec, pair));
+        found.push(...ledger.account(spec, pair, compareRecord(spec, pair)));
       }
       checked += batch.length;
       progress?.(checked);
@@ -97,6 +104,7 @@ export async function verifyArchive(
     links: walk.length,
     head: head && { seq: head.seq, link: head.link },
     records,
+    purged: ledger.purges,
     seals: { count: seals.length, last, authorities: [...new Set(seals.map((s) => s.timestampAuthority))] },
     unsealed: head ? head.seq - (last?.headSeq ?? 0) : 0,
     breaks,
@@ -166,13 +174,10 @@ export function compareRecord(spec: ArchiveRecordSpec, pair: RecordPair): Archiv
 
 /** The report as lines of text, as `bin/hub archive verify` prints it. */
 export function describeVerification(report: ArchiveVerification): string[] {
-  const counts = Object.entries(report.records)
-    .filter(([, n]) => n > 0)
-    .map(([type, n]) => `${n} ${type}`)
-    .join(', ');
   const lines = [
     `chain: ${report.links} links${report.head ? `, head ${report.head.seq} ${report.head.link}` : ''}`,
-    `records: ${counts || 'none'}`,
+    `records: ${describeCounts(report.records)}`,
+    ...describePurges(report.purged),
   ];
   const last = report.seals.last;
   lines.push(
