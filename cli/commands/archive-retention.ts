@@ -100,25 +100,28 @@ export function registerRetentionCommands(archive: Command): void {
       });
     });
 
-  archive
-    .command('hold')
-    .description('put an archived invoice on legal hold: no purge removes it until it is released')
-    .argument('<invoice>', 'the invoice id, or ISSUER-EIK/NUMBER')
-    .requiredOption('--reason <text>', 'why (a case, an audit, a request), kept in the record')
-    .option('--by <name>', 'who places the hold', os.userInfo().username)
-    .action((invoice: string, options: { reason: string; by: string }) =>
-      holdAction(invoice, 'hold', options),
-    );
-
-  archive
-    .command('release')
-    .description('release a legal hold: the invoice may be purged again once past its retention date')
-    .argument('<invoice>', 'the invoice id, or ISSUER-EIK/NUMBER')
-    .requiredOption('--reason <text>', 'why the hold ends, kept in the record')
-    .option('--by <name>', 'who releases it', os.userInfo().username)
-    .action((invoice: string, options: { reason: string; by: string }) =>
-      holdAction(invoice, 'release', options),
-    );
+  const holdCommands = [
+    {
+      action: 'hold',
+      description: 'put an archived invoice on legal hold: no purge removes it until it is released',
+      reason: 'why (a case, an audit, a request), kept in the record',
+    },
+    {
+      action: 'release',
+      description: 'release a legal hold: the invoice may be purged again once past its retention date',
+      reason: 'why the hold ends, kept in the record',
+    },
+  ] as const;
+  for (const { action, description, reason } of holdCommands)
+    archive
+      .command(action)
+      .description(description)
+      .argument('<invoice>', 'the invoice id, or ISSUER-EIK/NUMBER')
+      .requiredOption('--reason <text>', reason)
+      .option('--by <name>', 'who acts, for the record', os.userInfo().username)
+      .action((invoice: string, options: { reason: string; by: string }) =>
+        holdAction(invoice, action, options),
+      );
 
   archive
     .command('holds')

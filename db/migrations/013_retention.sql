@@ -147,59 +147,31 @@ begin
     using errcode = 'integrity_constraint_violation';
 end $$;
 
-drop trigger invoice_archive_append_only on invoice_archive;
-create trigger invoice_archive_append_only before update on invoice_archive
-  for each row execute function refuse_archive_change();
-create trigger invoice_archive_purge_only before delete on invoice_archive
-  for each row execute function refuse_archive_record_delete('invoice', 'invoice_id', 'invoice_id');
-
-drop trigger invoice_views_append_only on invoice_views;
-create trigger invoice_views_append_only before update on invoice_views
-  for each row execute function refuse_archive_record_change();
-create trigger invoice_views_purge_only before delete on invoice_views
-  for each row execute function refuse_archive_record_delete('view', 'id', 'invoice_id');
-
-drop trigger sent_mail_append_only on sent_mail;
-create trigger sent_mail_append_only before update on sent_mail
-  for each row execute function refuse_sent_mail_change();
-create trigger sent_mail_purge_only before delete on sent_mail
-  for each row execute function refuse_archive_record_delete('mail', 'idempotency_key', 'invoice_id');
-
-drop trigger disputes_append_only on disputes;
-create trigger disputes_append_only before update on disputes
-  for each row execute function refuse_dispute_change();
-create trigger disputes_purge_only before delete on disputes
-  for each row execute function refuse_archive_record_delete('dispute', 'id', 'invoice_id');
-
-drop trigger dispute_entries_append_only on dispute_entries;
-create trigger dispute_entries_append_only before update on dispute_entries
-  for each row execute function refuse_dispute_change();
-create trigger dispute_entries_purge_only before delete on dispute_entries
-  for each row execute function refuse_archive_record_delete('dispute-entry', 'id', 'dispute_id');
-
-drop trigger dispute_attachments_append_only on dispute_attachments;
-create trigger dispute_attachments_append_only before update on dispute_attachments
-  for each row execute function refuse_dispute_change();
-create trigger dispute_attachments_purge_only before delete on dispute_attachments
-  for each row execute function refuse_archive_record_delete('dispute-attachment', 'id', 'dispute_id');
-
-drop trigger invoice_payments_append_only on invoice_payments;
-create trigger invoice_payments_append_only before update on invoice_payments
-  for each row execute function refuse_payment_change();
-create trigger invoice_payments_purge_only before delete on invoice_payments
-  for each row execute function refuse_archive_record_delete('payment', 'payment_key', 'invoice_id');
-
-drop trigger invoice_events_append_only on invoice_events;
-create trigger invoice_events_append_only before update on invoice_events
-  for each row execute function refuse_archive_record_change();
-create trigger invoice_events_purge_only before delete on invoice_events
-  for each row execute function refuse_archive_record_delete('event', 'id', 'invoice_id');
-
-drop trigger view_receipts_append_only on view_receipts;
-create trigger view_receipts_append_only before update on view_receipts
-  for each row execute function refuse_view_receipt_change();
-create trigger view_receipts_purge_only before delete on view_receipts
-  for each row execute function refuse_archive_record_delete('view-receipt', 'invoice_id', 'invoice_id');
+-- Each table: its UPDATE trigger's function (kept), its record type, key column and the column naming its invoice.
+do $$
+declare
+  t record;
+begin
+  for t in select * from (values
+    ('invoice_archive', 'refuse_archive_change', 'invoice', 'invoice_id', 'invoice_id'),
+    ('invoice_views', 'refuse_archive_record_change', 'view', 'id', 'invoice_id'),
+    ('sent_mail', 'refuse_sent_mail_change', 'mail', 'idempotency_key', 'invoice_id'),
+    ('disputes', 'refuse_dispute_change', 'dispute', 'id', 'invoice_id'),
+    ('dispute_entries', 'refuse_dispute_change', 'dispute-entry', 'id', 'dispute_id'),
+    ('dispute_attachments', 'refuse_dispute_change', 'dispute-attachment', 'id', 'dispute_id'),
+    ('invoice_payments', 'refuse_payment_change', 'payment', 'payment_key', 'invoice_id'),
+    ('invoice_events', 'refuse_archive_record_change', 'event', 'id', 'invoice_id'),
+    ('view_receipts', 'refuse_view_receipt_change', 'view-receipt', 'invoice_id', 'invoice_id')
+  ) as protected (tbl, update_function, kind, key_column, invoice_column)
+  loop
+    execute format('drop trigger %I on %I', t.tbl || '_append_only', t.tbl);
+    execute format('create trigger %I before update on %I for each row execute function %I()',
+                   t.tbl || '_append_only', t.tbl, t.update_function);
+    execute format('create trigger %I before delete on %I for each row '
+                   'execute function refuse_archive_record_delete(%L, %L, %L)',
+                   t.tbl || '_purge_only', t.tbl, t.kind, t.key_column, t.invoice_column);
+  end loop;
+end $$;
 
 -- 4. Both new tables join the hash chain, their fields in the order domain/archive/records.ts gives.
 alter function archive_record_fields(text, record) rename to archive_record_fields_012;
