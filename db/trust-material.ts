@@ -1,3 +1,4 @@
+import type { PoolClient } from 'pg';
 import type { TrustMaterial } from '../domain/signature/types';
 import type { Db } from './index';
 
@@ -17,7 +18,10 @@ export async function keepTrustMaterial(db: Db, items: readonly TrustMaterial[])
   );
 }
 
-export async function trustMaterial(db: Db, digests: readonly string[]): Promise<Map<string, Buffer>> {
+export async function trustMaterial(
+  db: Db | PoolClient,
+  digests: readonly string[],
+): Promise<Map<string, Buffer>> {
   const { rows } = await db.query<{ sha256: string; bytes: Buffer }>(
     'select sha256, bytes from trust_material where sha256 = any($1::text[])',
     [digests],

@@ -1,11 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { findArchivedInvoice } from '../../db/archive/retention';
 import { describeEvidenceVerification, verifyEvidencePackage } from '../../domain/archive/evidence/verify';
+import { parseInvoiceReference, type InvoiceReference } from '../../domain/archive/retention';
 import { evidenceFileName, exportEvidence } from '../../platform/evidence-export';
 import { printJson, withDatabase } from '../database';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * `hub archive export ID…` writes the evidence package of each invoice (domain/archive/evidence/); `hub evidence
@@ -19,18 +19,20 @@ export function registerEvidenceCommands(program: Command): void {
     .description(
       'write the evidence package (ASiC-E) of each invoice: everything the archive holds about it, signed',
     )
-    .argument('<ids...>', 'invoice ids')
+    .argument('<invoices...>', 'invoice ids (UUIDs) or ISSUER-EIK/NUMBER')
     .option('--out <dir>', 'folder to write evidence-NUMBER.asice into', '.')
-    .action(async (ids: string[], options: { out: string }) => {
-      const bad = ids.filter((id) => !UUID.test(id));
+    .action(async (texts: string[], options: { out: string }) => {
+      const references = texts.map((text) => ({ text, reference: parseInvoiceReference(text) }));
+      const bad = references.filter((r) => !r.reference).map((r) => r.text);
       if (bad.length > 0)
-        throw new Error(`not an invoice id: ${bad.join(', ')} (ids are UUIDs, as the API gives them)`);
+        throw new Error(`not an invoice: ${bad.join(', ')} (give its id, a UUID, or ISSUER-EIK/NUMBER)`);
       await fs.mkdir(options.out, { recursive: true });
       await withDatabase(async (db, config) => {
-        for (const id of ids) {
-          const evidence = await exportEvidence(db, config, id);
+        for (const { text, reference } of references) {
+          const invoice = await findArchivedInvoice(db, reference as InvoiceReference);
+          const evidence = invoice && (await exportEvidence(db, config, invoice.id));
           if (!evidence) {
-            process.stderr.write(`${id}: not in the archive\n`);
+            process.stderr.write(`${text}: not in the archive\n`);
             process.exitCode = 1;
             continue;
           }

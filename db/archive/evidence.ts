@@ -17,8 +17,9 @@ import {
 import type { StoredSeal } from '../../domain/archive/seals';
 import type { TrustDatum } from '../../domain/signature/types';
 import type { Db } from '../index';
+import { trustMaterial } from '../trust-material';
 import { chainHead, linkAt, linksBetween, listSeals } from './chain';
-import { canonical, withReadSnapshot } from './records';
+import { canonicalColumns, withReadSnapshot } from './records';
 
 /**
  * Everything the archive holds about one invoice, as the evidence package carries it (domain/archive/evidence/), read
@@ -82,9 +83,8 @@ async function recordsOf(
   filter: string,
   invoiceId: string,
 ): Promise<RecordRow[]> {
-  const fields = spec.fields.map((f, i) => `${canonical(f.name, f.kind)} as f${i}`).join(', ');
   const { rows } = await client.query<RecordRow>(
-    `select r.${spec.keyColumn}::text as record_key, c.seq, ${fields}
+    `select r.${spec.keyColumn}::text as record_key, c.seq, ${canonicalColumns(spec)}
        from ${spec.table} r
        join archive_chain c on c.record_type = '${spec.type}' and c.record_key = r.${spec.keyColumn}::text
       where ${filter}
@@ -139,11 +139,10 @@ async function trustFiles(
   const listed =
     (JSON.parse(report) as { signature?: { trustData?: TrustDatum[] } }).signature?.trustData ?? [];
   if (listed.length === 0) return [];
-  const { rows } = await client.query<{ sha256: string; bytes: Buffer }>(
-    'select sha256, bytes from trust_material where sha256 = any($1::text[])',
-    [listed.map((d) => d.sha256)],
+  const bytes = await trustMaterial(
+    client,
+    listed.map((d) => d.sha256),
   );
-  const bytes = new Map(rows.map((row) => [row.sha256, row.bytes]));
   return listed
     .filter((datum) => bytes.has(datum.sha256))
     .map((datum) => {

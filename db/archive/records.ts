@@ -10,7 +10,7 @@ import { allLinks, linksByHash, listSeals, throughCursor } from './chain';
  */
 
 /** The select expression giving a column's canonical form. */
-export function canonical(column: string, kind: FieldKind): string {
+function canonical(column: string, kind: FieldKind): string {
   const c = `r.${column}`;
   switch (kind) {
     case 'bytea':
@@ -25,6 +25,11 @@ export function canonical(column: string, kind: FieldKind): string {
     case 'date':
       return `to_char(${c}, 'YYYY-MM-DD')`;
   }
+}
+
+/** The select list of a record's fields in canonical form, as f0, f1, … in the spec's order (table alias r). */
+export function canonicalColumns(spec: ArchiveRecordSpec): string {
+  return spec.fields.map((f, i) => `${canonical(f.name, f.kind)} as f${i}`).join(', ');
 }
 
 /** Words that name a record: its invoice's number, where it has one. */
@@ -50,7 +55,7 @@ function context(spec: ArchiveRecordSpec): { join: string; expression: string } 
  */
 export function recordPairsQuery(spec: ArchiveRecordSpec): string {
   const { join, expression } = context(spec);
-  const fields = spec.fields.map((f, i) => `${canonical(f.name, f.kind)} as f${i}`).join(', ');
+  const fields = canonicalColumns(spec);
   return `select coalesce(t.record_key, c.record_key) as record_key, t.present, t.context, c.seq, c.fields,
                  ${spec.fields.map((_, i) => `t.f${i}`).join(', ')}
             from (select r.${spec.keyColumn}::text as record_key, true as present, ${expression} as context, ${fields}

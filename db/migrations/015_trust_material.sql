@@ -9,12 +9,7 @@ create table trust_material (
   first_used_at timestamptz not null default now()
 );
 
-create function refuse_trust_material_change() returns trigger language plpgsql as $$
-begin
-  raise exception 'trust_material is append-only: % refused (reports rest on these bytes)', tg_op
-    using errcode = 'integrity_constraint_violation';
-end $$;
 create trigger trust_material_append_only before update or delete on trust_material
-  for each row execute function refuse_trust_material_change();
+  for each row execute function refuse_archive_record_change();
 create trigger trust_material_no_truncate before truncate on trust_material
-  for each statement execute function refuse_trust_material_change();
+  for each statement execute function refuse_archive_record_change();

@@ -33,8 +33,16 @@ export type SignerCheck =
   | { valid: true; signer: Certificate; certificates: Certificate[]; signerInfo: SignerInfo }
   | { valid: false; detail: string };
 
-/** Checks the first SignerInfo of `signedData` over `content` (the encapsulated content, or the detached one). */
-export function checkCmsSigner(signedData: SignedData, content: Buffer, what: string): SignerCheck {
+/**
+ * Checks the first SignerInfo of `signedData` over `content` (the encapsulated content, or the detached one). `what`
+ * names the object in messages ("the token"), `signer` its signer ("the TSA").
+ */
+export function checkCmsSigner(
+  signedData: SignedData,
+  content: Buffer,
+  what: string,
+  signer = "the signer's",
+): SignerCheck {
   const certificates = (signedData.certificates ?? [])
     .map((choice) => choice.certificate)
     .filter((c): c is AsnCertificate => !!c)
@@ -43,7 +51,7 @@ export function checkCmsSigner(signedData: SignedData, content: Buffer, what: st
   const signerInfo = signedData.signerInfos[0];
   if (!signerInfo) return { valid: false, detail: `${what} has no SignerInfo` };
   const sid = signerInfo.sid.issuerAndSerialNumber;
-  const signer = certificates.find((certificate) => {
+  const signerCertificate = certificates.find((certificate) => {
     if (sid) {
       const serial = Buffer.from(sid.serialNumber)
         .toString('hex')
@@ -54,7 +62,7 @@ export function checkCmsSigner(signedData: SignedData, content: Buffer, what: st
     const ski = certificate.parsed.getExtension('2.5.29.14');
     return !!keyId && !!ski && Buffer.from(ski.value).includes(Buffer.from(keyId.buffer));
   });
-  if (!signer) return { valid: false, detail: `the signer's certificate is not in ${what}` };
+  if (!signerCertificate) return { valid: false, detail: `${signer} certificate is not in ${what}` };
 
   const digestHash = HASH_BY_OID[signerInfo.digestAlgorithm.algorithm];
   if (!digestHash)
@@ -77,12 +85,12 @@ export function checkCmsSigner(signedData: SignedData, content: Buffer, what: st
     verified = verify(
       signatureHash,
       signedAttributes,
-      signer.publicKey,
+      signerCertificate.publicKey,
       Buffer.from(signerInfo.signature.buffer),
     );
   } catch {
     verified = false;
   }
-  if (!verified) return { valid: false, detail: `the signature of ${what} does not verify` };
-  return { valid: true, signer, certificates, signerInfo };
+  if (!verified) return { valid: false, detail: `${signer} signature on ${what} does not verify` };
+  return { valid: true, signer: signerCertificate, certificates, signerInfo };
 }

@@ -69,8 +69,8 @@ export function verifyTimeStampToken(
       return { valid: false, detail: `the message imprint does not match ${imprint.what}` };
     }
 
-    const signed = checkCmsSigner(signedData, tstInfoBytes, 'the token');
-    if (!signed.valid) return { valid: false, detail: signed.detail.replace("the signer's", 'the TSA') };
+    const signed = checkCmsSigner(signedData, tstInfoBytes, 'the token', 'the TSA');
+    if (!signed.valid) return { valid: false, detail: signed.detail };
     const { signer: tsa, certificates } = signed;
     return {
       valid: true,

@@ -66,7 +66,8 @@ export async function verifyEvidencePackage(
   options: { archiveCertificatePem?: string } = {},
 ): Promise<EvidenceVerification> {
   const checks: EvidenceCheck[] = [];
-  const check = (passed: boolean, message: string) => checks.push({ passed, message });
+  const check: Check = (passed, message, failure = message) =>
+    checks.push({ passed, message: passed ? message : failure });
   const done = (facts: string[] = [], signer?: EvidenceVerification['signer']) => ({
     valid: checks.every((c) => c.passed),
     checks,
@@ -83,11 +84,12 @@ export async function verifyEvidencePackage(
   }
   const files = new Map(entries.map((e) => [e.name, e.bytes]));
   const first = entries[0];
+  const isAsicE =
+    first?.name === 'mimetype' && first.stored && first.bytes.toString('ascii') === ASIC_E_MIMETYPE;
   check(
-    first?.name === 'mimetype' && first.stored && first.bytes.toString('ascii') === ASIC_E_MIMETYPE,
-    first?.name === 'mimetype' && first.stored && first.bytes.toString('ascii') === ASIC_E_MIMETYPE
-      ? 'the container is ASiC-E: mimetype first, stored, application/vnd.etsi.asic-e+zip'
-      : 'the container is not ASiC-E: its first entry must be "mimetype", stored uncompressed, holding application/vnd.etsi.asic-e+zip',
+    isAsicE,
+    'the container is ASiC-E: mimetype first, stored, application/vnd.etsi.asic-e+zip',
+    'the container is not ASiC-E: its first entry must be "mimetype", stored uncompressed, holding application/vnd.etsi.asic-e+zip',
   );
   const manifestBytes = files.get(MANIFEST_PATH);
   const signatureBytes = files.get(SIGNATURE_PATH);
@@ -129,7 +131,8 @@ export async function verifyEvidencePackage(
   return done(facts, signer && { subject: signer.subject, sha256: signer.sha256 });
 }
 
-type Check = (passed: boolean, message: string) => void;
+/** Records a check: `message` says what holds; `failure`, when given, what is wrong instead. */
+type Check = (passed: boolean, message: string, failure?: string) => void;
 interface Signer {
   subject: string;
   sha256: string;
@@ -167,9 +170,8 @@ function checkPackageSignature(
     const expected = new X509Certificate(archiveCertificatePem);
     check(
       expected.raw.equals(certificate.raw),
-      expected.raw.equals(certificate.raw)
-        ? "the signer is the hub's archive certificate given with --archive-cert"
-        : `the signer is not the archive certificate given with --archive-cert (${expected.fingerprint256})`,
+      "the signer is the hub's archive certificate given with --archive-cert",
+      `the signer is not the archive certificate given with --archive-cert (${expected.fingerprint256})`,
     );
   }
   const signatureValue = Buffer.from(signed.signerInfo.signature.buffer);
@@ -181,12 +183,12 @@ function checkPackageSignature(
       what: 'the package signature',
       digest: (hash) => createHash(hash).update(signatureValue).digest(),
     });
-    check(
-      outcome.valid,
-      outcome.valid
-        ? `the package signature is time-stamped by ${outcome.tsa.subject} at ${outcome.genTime.toISOString()}`
-        : `the package signature's timestamp is invalid: ${outcome.detail}`,
-    );
+    if (outcome.valid)
+      check(
+        true,
+        `the package signature is time-stamped by ${outcome.tsa.subject} at ${outcome.genTime.toISOString()}`,
+      );
+    else check(false, `the package signature's timestamp is invalid: ${outcome.detail}`);
   }
   return {
     subject: certificate.subject.replace(/\n/g, ', '),
@@ -297,9 +299,8 @@ function checkChain(
     const reaches = ordered && seq === segment.head.seq && link === segment.head.link;
     check(
       reaches,
-      reaches
-        ? `${label}: links ${segment.after.seq + 1}–${segment.head.seq} hash to the head ${segment.head.link}`
-        : `${label}: its links do not hash to its head (link ${segment.head.seq}): a record digest in it was changed`,
+      `${label}: links ${segment.after.seq + 1}–${segment.head.seq} hash to the head ${segment.head.link}`,
+      `${label}: its links do not hash to its head (link ${segment.head.seq}): a record digest in it was changed`,
     );
     const seal = chain.seals.find((s) => s.seal === segment.seal);
     if (segment.seal !== null && !seal) check(false, `${label}: seal ${segment.seal} is not in the package`);
@@ -357,7 +358,7 @@ async function checkDerivedFiles(
     const report = JSON.parse(reportText) as { signature?: { trustData?: TrustDatum[] } };
     const shown = files.get(REPORT_PATH);
     const same = shown !== undefined && isDeepStrictEqual(JSON.parse(shown.toString('utf8')), report);
-    check(same, same ? `${REPORT_PATH} is the archived report` : `${REPORT_PATH} is not the archived report`);
+    check(same, `${REPORT_PATH} is the archived report`, `${REPORT_PATH} is not the archived report`);
     const listed = report.signature?.trustData ?? [];
     const carried = new Map(index.trust.map((t) => [t.sha256, t]));
     for (const datum of listed) {
@@ -382,9 +383,8 @@ async function checkDerivedFiles(
       const namesOriginal = outcome.facts.invoiceSha256 === field(invoice, 'sha256');
       check(
         outcome.valid && namesOriginal,
-        outcome.valid && namesOriginal
-          ? `${document.file}: the signed receipt verifies and names this original's SHA-256`
-          : `${document.file}: ${outcome.valid ? "the receipt names another original's SHA-256" : outcome.statement}`,
+        `${document.file}: the signed receipt verifies and names this original's SHA-256`,
+        `${document.file}: ${outcome.valid ? "the receipt names another original's SHA-256" : outcome.statement}`,
       );
     }
   }
@@ -393,9 +393,8 @@ async function checkDerivedFiles(
   const expected = statementText({ index, chain });
   check(
     statement === expected,
-    statement === expected
-      ? `${STATEMENT_PATH} says what the records say`
-      : `${STATEMENT_PATH} does not say what the package's records say`,
+    `${STATEMENT_PATH} says what the records say`,
+    `${STATEMENT_PATH} does not say what the package's records say`,
   );
 }
 
