@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { getIssuer } from '../db/issuers';
 import { isReleasedPlaceholder } from '../db/account-addresses';
@@ -85,7 +86,7 @@ export function notificationActivities({ db, mailer, config, secret }: ActivityD
     /** The return receipt: tells the issuer when the recipient first viewed the invoice, with the signed receipt attached. */
     async sendViewReceipt(invoiceId: string, viewedAt: string): Promise<void> {
       const { record, issuer } = await issuerOf(invoiceId);
-      const receipt = await ensureViewReceipt(db, config, record, issuer);
+      const receipt = await ensureViewReceipt(db, config, record, issuer, Context.current().info.attempt);
       await mailer.send({
         idempotencyKey: `receipt:${invoiceId}`,
         kind: 'view-receipt',

@@ -8,6 +8,9 @@ import { loadArchiveKeys } from '../platform/archive-keys';
 import type { HubConfig } from '../platform/config';
 import { logger } from '../platform/logger';
 
+/** How many attempts (0.5 s, 1 s, 2 s, 4 s apart under the lifecycle's retry policy) wait for the view to commit. */
+const VIEW_COMMIT_ATTEMPTS = 5;
+
 /**
  * The invoice's signed return receipt, made once from its first authenticated view and kept (view_receipts):
  * a retried activity gets the very document it made before, so the mail, the API and the portal give the same bytes.
@@ -17,11 +20,16 @@ export async function ensureViewReceipt(
   config: HubConfig,
   record: InvoiceRecord,
   issuer: Issuer,
+  attempt: number,
 ): Promise<StoredViewReceipt | undefined> {
   const view = await firstView(db, record.id);
-  // The portal logs a view before it tells the lifecycle, so this is only a view signalled some other way (an
-  // operator, an older portal): the receipt mail still goes, without a signed receipt of a view nobody logged.
   if (!view) {
+    // The portal tells the lifecycle inside the transaction that logs the view (so a view nobody could be told of is
+    // not logged), and this activity may run before that transaction commits: retried, it sees the committed view.
+    if (attempt < VIEW_COMMIT_ATTEMPTS)
+      throw new Error(`invoice ${record.number}: its first view is not committed yet (attempt ${attempt})`);
+    // Still none: a view signalled some other way (an operator, an older portal). The receipt mail still goes,
+    // without a signed receipt of a view nobody logged.
     logger.warn({ invoiceId: record.id }, 'a view with no logged view entry: no signed receipt is made');
     return undefined;
   }
