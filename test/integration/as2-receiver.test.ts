@@ -242,11 +242,23 @@ describe("the hub's AS2 receiver", () => {
       expect(Buffer.compare(reEncrypted.body, first.body)).toBe(0);
       const [invoice] = await invoiceOf(partner.issuer.id, number);
       expect(await storedFor(message.messageId)).toEqual({ deliveries: 1, messages: 1 });
-      // The issuer API names the channel and the message it came in.
-      const api = await fetch(`${gateway.apiUrl}/invoices/${invoice.id}`, {
-        headers: { authorization: `Bearer ${partner.apiKey}` },
-      });
-      expect(await api.json()).toMatchObject({
+      // The issuer API names the channel and the message it came in (the timeline's first event is written by the
+      // lifecycle's first step, which may not have run yet when the MDN is back).
+      const read = async () =>
+        (await (
+          await fetch(`${gateway.apiUrl}/invoices/${invoice.id}`, {
+            headers: { authorization: `Bearer ${partner.apiKey}` },
+          })
+        ).json()) as { timeline: unknown[] };
+      const body = await eventually(
+        async () => {
+          const current = await read();
+          return current.timeline.length > 0 && current;
+        },
+        30_000,
+        'the received event',
+      );
+      expect(body).toMatchObject({
         channel: 'as2',
         delivery: { channel: 'as2', file: 'invoice.xml' },
         timeline: [expect.objectContaining({ type: 'received', detail: { channel: 'as2' } })],
