@@ -258,11 +258,9 @@ describe("the hub's AS2 receiver", () => {
         30_000,
         'the received event',
       );
-      expect(body).toMatchObject({
-        channel: 'as2',
-        delivery: { channel: 'as2', file: 'invoice.xml' },
-        timeline: [expect.objectContaining({ type: 'received', detail: { channel: 'as2' } })],
-      });
+      // Later steps (verified, archived) may have run too; the first event is the one that names the channel.
+      expect(body).toMatchObject({ channel: 'as2', delivery: { channel: 'as2', file: 'invoice.xml' } });
+      expect(body.timeline[0]).toMatchObject({ type: 'received', detail: { channel: 'as2' } });
     });
 
     test('a resend after a failed first attempt is accepted', async () => {
