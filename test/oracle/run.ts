@@ -1,7 +1,8 @@
 /**
  * Runs the differential comparison over the corpus and seeded mutations of its valid invoices, and tallies where
  * the hub and the official artefacts differ. Used by differential.test.ts and, for a larger run with every
- * difference listed, by `npx tsx test/oracle/run.ts [MUTATIONS] [--json FILE]`.
+ * difference listed, by `npx tsx test/oracle/run.ts [MUTATIONS] [--json FILE] [--only RULE-REGEX]`
+ * (with --only, each rule's first mutations are shown; ORACLE_DUMP_SEED=N writes mutation N to /tmp/oracle-seed-N.xml).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -89,12 +90,14 @@ export async function runDifferential(mutations: number, validators: OfficialVal
   );
   run.bases.sort();
   const jobs: Promise<void>[] = [];
+  const dump = Number(process.env.ORACLE_DUMP_SEED ?? 0);
   for (let seed = 1; seed <= mutations; seed++) {
     const base = run.bases[seed % run.bases.length]!;
     const kind = MUTATION_KINDS[Math.floor(seed / run.bases.length) % MUTATION_KINDS.length]!;
     const mutation = mutate(texts.get(base)!, kind, seed);
     if (!mutation) continue;
     const { xml, ...described } = mutation;
+    if (seed === dump) fs.writeFileSync(`/tmp/oracle-seed-${seed}.xml`, xml);
     jobs.push(
       compare(validators, xml).then((verdicts) => {
         for (const comparison of verdicts.comparisons)
@@ -146,11 +149,24 @@ async function main(): Promise<void> {
       console.log(
         `  ${difference.source} ${difference.artefact} missed ${difference.missed} extra ${difference.extra}`,
       );
+    // --only REGEX: the rules of one family, each with a few of the mutations it differs on.
+    const onlyAt = args.indexOf('--only');
+    const only = onlyAt >= 0 ? new RegExp(args[onlyAt + 1]!) : undefined;
     console.log('mutation differences by rule (missed / extra):');
-    for (const rule of byRule(run.mutations.differences).slice(0, 80))
+    for (const rule of byRule(run.mutations.differences)
+      .filter((candidate) => !only || only.test(candidate.id))
+      .slice(0, only ? 1000 : 80)) {
       console.log(
         `  ${rule.id.padEnd(28)} ${String(rule.missed).padStart(5)} ${String(rule.extra).padStart(5)}`,
       );
+      if (!only) continue;
+      for (const difference of run.mutations.differences
+        .filter((candidate) => candidate.missed.includes(rule.id) || candidate.extra.includes(rule.id))
+        .slice(0, 4))
+        console.log(
+          `      ${difference.missed.includes(rule.id) ? 'missed' : 'extra '} ${difference.source} seed ${difference.mutation!.seed} ${difference.mutation!.kind} ${difference.mutation!.path}: ${difference.mutation!.change}`,
+        );
+    }
     if (jsonAt >= 0) fs.writeFileSync(args[jsonAt + 1]!, JSON.stringify(run, null, 1));
   } finally {
     await validators.stop();
