@@ -63,6 +63,9 @@ describe('the signed return receipt: a view becomes a document signed by the hub
       'the receipt mail with its attachment',
     );
     expect(mail.attachments).toHaveLength(1);
+    // The invoice's facts, its due date among them (the factory's invoices are due 2026-12-20).
+    expect(mail.text).toContain('Падеж / Due date: 2026-12-20');
+    expect(mail.html).toContain('Падеж / Due date: 2026-12-20');
     const attached = mail.attachments[0];
     expect(attached.filename).toBe(`receipt-${invoice.number}.xml`);
     const text = attached.content.toString('utf8');
