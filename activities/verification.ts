@@ -36,6 +36,7 @@ export function verificationActivities({ db, config }: ActivityDeps) {
         collectTrustData: (item) => trustData.push(item),
         file: `${record.number}.xml`,
         trust: config.signature.trust,
+        trustedListSigners: config.signature.trustedListSigners,
         crls: config.signature.crls,
         offline: config.signature.offline,
         requireSignature: policy !== 'optional',

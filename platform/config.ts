@@ -94,7 +94,12 @@ export interface HubConfig {
      * "qualified" (TOTAL-PASSED at level qualified).
      */
     policy: 'optional' | 'intact' | 'trusted' | 'qualified';
+    /** TRUST_STORE's folders and files, then the current trust snapshot (DATA/trust/current) when there is one. */
     trust: string[];
+    /** TRUST_LOTL_SIGNERS: PEM/DER files of the certificates allowed to sign the LOTL (or a list loaded alone). */
+    trustedListSigners: string[];
+    /** Where `bin/hub trust update` keeps its dated snapshots (DATA/trust). */
+    trustDir: string;
     crls: string[];
     offline: boolean;
   };
@@ -171,7 +176,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
         'optional',
         'SIGNATURE_POLICY',
       ),
-      trust: list(env.TRUST_STORE),
+      trust: [...list(env.TRUST_STORE), ...existing(path.join(dataDir, 'trust', 'current'))],
+      trustedListSigners: list(env.TRUST_LOTL_SIGNERS),
+      trustDir: path.join(dataDir, 'trust'),
       crls: list(env.CRL_FILES),
       offline: env.REVOCATION_OFFLINE === 'true',
     },
@@ -220,6 +227,10 @@ function list(raw: string | undefined): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+function existing(file: string): string[] {
+  return fs.existsSync(file) ? [file] : [];
 }
 
 function oneOf<T extends string>(

@@ -10,6 +10,7 @@ import { registerSignCommand } from './sign';
 import { registerStatementCommands } from './statement';
 import { registerStartCommands } from './start';
 import { registerSubmitCommands } from './submit';
+import { registerTrustCommands } from './trust';
 import { registerVerifyCommand } from './verify';
 
 /** Every `bin/hub` sub-command registers itself here, one line each. */
@@ -19,6 +20,7 @@ export function registerCommands(program: Command): void {
   registerAccountCommands(program);
   registerSubmitCommands(program);
   registerVerifyCommand(program);
+  registerTrustCommands(program);
   registerSignCommand(program);
   registerAs2Commands(program);
   registerStatementCommands(program);

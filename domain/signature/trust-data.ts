@@ -1,7 +1,8 @@
 /**
  * The trust data a signature's report rests on: the certificates of each certification path, the trust-store file each
  * path ends in (a trusted list, or a CA file the operator placed), and the CRL or OCSP response that gave the
- * revocation status. The report lists them by SHA-256 (`SignatureReport.trustData`); the bytes go to whoever asked
+ * revocation status; for a trusted list, also what vouches for its signer (the LOTL, or the operator's signer
+ * certificate file). The report lists them by SHA-256 (`SignatureReport.trustData`); the bytes go to whoever asked
  * for them (the hub keeps them content-addressed, and the evidence package carries them), so an old verdict can be
  * re-examined with what it was based on.
  */
@@ -45,14 +46,21 @@ export class TrustDataCollector {
     for (const certificate of path.certificates)
       this.add('certificate', certificate.subject, certificate.der, `${purpose}: certification path`);
     const anchor = path.anchor;
-    const bytes = anchor && sourceBytes(anchor.source);
-    if (anchor && bytes)
+    if (!anchor) return;
+    const bytes = sourceBytes(anchor.source);
+    if (bytes)
       this.add(
         anchor.service ? 'trusted-list' : 'trust-anchor',
         basename(anchor.source),
         bytes,
         `${purpose}: trust anchor ${anchor.certificate.subject}`,
       );
+    // A trusted list is used because its parent vouches for its signer: keep the LOTL (or signer file) as well.
+    for (const parent of anchor.restsOn ?? []) {
+      const parentBytes = sourceBytes(parent.file);
+      const purposeOfParent = `${purpose}: vouches for the signer of ${basename(anchor.source)}`;
+      if (parentBytes) this.add(parent.kind, basename(parent.file), parentBytes, purposeOfParent);
+    }
   }
 
   list(): TrustDatum[] {

@@ -36,7 +36,9 @@ export interface SignatureReport {
   level: 'qualified' | 'advanced' | 'none';
   signer?: string; // subject DN (or CN) of the signing certificate
   signingTime?: string; // ISO 8601
-  trustSnapshot?: string; // names the trust store used (folder/file + digest + TSL sequence number / issue date)
+  trustSnapshot?: string; // names the trust store used (snapshot id, folder/file + digest + TSL sequence number / issue date)
+  /** Trusted lists that were not used, and why (unsigned, badly signed, unknown signer, expired). */
+  trustWarnings?: TrustWarning[];
   checks: SignatureCheck[];
   /** What the verdict rests on, by SHA-256 (only when `SignatureOptions.collectTrustData` asked for it). */
   trustData?: TrustDatum[];
@@ -47,6 +49,11 @@ export interface SignatureReport {
 export interface SignatureOptions {
   /** Trust anchors: folders of PEM/DER CA certificates and/or ETSI TS 119 612 trusted-list XML files. */
   trust?: string[];
+  /**
+   * Certificates (PEM/DER files) the operator allows to sign a trusted list no loaded LOTL vouches for: the EU LOTL's
+   * signing certificates, or a national list's when it is loaded alone.
+   */
+  trustedListSigners?: string[];
   /** CRL files (DER or PEM) used for revocation, notably offline. */
   crls?: string[];
   /** No network: no OCSP and no CRL download; revocation only from `crls`. */
@@ -57,6 +64,22 @@ export interface SignatureOptions {
   requireSignature?: boolean;
   /** Receives the bytes of every piece of trust data the verdict rests on (./trust-data.ts), once each. */
   collectTrustData?: (item: TrustMaterial) => void;
+}
+
+export type TrustWarningCode =
+  | 'TRUSTED_LIST_UNSIGNED'
+  | 'TRUSTED_LIST_SIGNATURE_INVALID'
+  | 'TRUSTED_LIST_SIGNER_UNKNOWN'
+  | 'TRUSTED_LIST_EXPIRED'
+  | 'TRUSTED_LIST_UNREADABLE';
+
+/** A trusted list left out of the trust store, with the reason in English and Bulgarian. */
+export interface TrustWarning {
+  code: TrustWarningCode;
+  /** The list's file. */
+  list: string;
+  message: string;
+  messageBg: string;
 }
 
 /** One piece of trust data a report rests on. */

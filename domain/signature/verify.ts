@@ -135,9 +135,14 @@ async function validate(input: Uint8Array | Document, options: SignatureOptions)
     counterSignaturesIntact;
 
   // Signing time: a valid signature timestamp from a trusted TSA proves it; otherwise SigningTime is claimed.
-  const store = options.trust?.length ? loadTrustStore(options.trust) : undefined;
+  const now = options.now ?? new Date();
+  const store = options.trust?.length
+    ? loadTrustStore(options.trust, { listSigners: options.trustedListSigners, now })
+    : undefined;
   const trustData = options.collectTrustData ? new TrustDataCollector(options.collectTrustData) : undefined;
   if (store?.problems.length) check('trust-store', false, store.problems.join('; '));
+  if (store?.warnings.length)
+    check('trusted-lists', false, store.warnings.map((warning) => warning.message).join(' '));
   let signingTime: Date | undefined;
   let signingTimeProven = false;
   for (const timeStamp of structure.signatureTimeStamps) {
@@ -177,7 +182,6 @@ async function validate(input: Uint8Array | Document, options: SignatureOptions)
       subIndication: 'FORMAT_FAILURE',
     });
   }
-  const now = options.now ?? new Date();
   if (!signingTime && claimed && !Number.isNaN(claimed.getTime())) signingTime = claimed;
   const validationTime = signingTime ?? now;
   if (signingTime && signingTime.getTime() > now.getTime() + 5 * 60 * 1000) {
@@ -195,7 +199,7 @@ async function validate(input: Uint8Array | Document, options: SignatureOptions)
     if (path?.anchor) {
       trustData?.path(path, 'signer');
       await judgeRevocation(certificate, path, validationTime, signingTimeProven, options, check, trustData);
-      qualified = judgeQualified(certificate, structure, path, validationTime, check);
+      qualified = judgeQualified(certificate, structure, path, validationTime, store, check);
     }
   } else if (!certificate && intact) {
     check('trust-chain', false, 'no certificate identifies the signer', {
@@ -214,6 +218,7 @@ async function validate(input: Uint8Array | Document, options: SignatureOptions)
     signer: certificate?.subject,
     signingTime: signingTime?.toISOString(),
     trustSnapshot: store?.snapshot ?? 'no trust anchors configured',
+    ...(store?.warnings.length ? { trustWarnings: store.warnings } : {}),
     checks,
     ...(trustData && { trustData: trustData.list() }),
     indication,
@@ -468,13 +473,18 @@ function judgeQualified(
   structure: SignatureStructure,
   path: CertificationPath,
   time: Date,
+  store: TrustStore | undefined,
   check: CheckFunction,
 ): boolean {
   const reasons: string[] = [];
   if (!structure.qualifyingProperties) reasons.push('plain XMLDSig without XAdES is at most advanced');
   const service = path.anchor?.service ? serviceStatusAt(path.anchor, time) : undefined;
-  if (!path.anchor?.service) reasons.push('the chain does not lead to a trusted-list CA/QC service');
-  else if (!isGrantedQualifiedCa(service)) {
+  if (!path.anchor?.service) {
+    const unused = store?.warnings.map((warning) => `${warning.list}: ${warning.code}`) ?? [];
+    reasons.push(
+      `the chain does not lead to a trusted-list CA/QC service${unused.length ? ` (trusted lists not used: ${unused.join(', ')})` : ''}`,
+    );
+  } else if (!isGrantedQualifiedCa(service)) {
     reasons.push(
       `the trusted-list service "${path.anchor.service.name}" was not a granted CA/QC at ${time.toISOString()} (status ${service?.status ?? 'none yet'})`,
     );

@@ -6,6 +6,8 @@
  *                        ├─ notQualified (no QcStatements)
  *                        ├─ expired, notYetValid, revoked (on the CRL and the OCSP responder), wrongKeyUsage (keyEncipherment only)
  *   Untrusted Root CA ──► untrusted
+ *   list signers (self-signed, as scheme operators' are): lotlSigner (the operator-given LOTL signer), listSigner (the
+ *   national list's, named by the LOTL's pointer), otherListSigner (a key nobody names)
  *
  * Every signer certificate names the CRL distribution point and OCSP responder that `createTestPki` starts on 127.0.0.1.
  * Files (trust store folder, trusted list, CRL, PEMs) are written to a temporary folder that `close()` removes.
@@ -13,16 +15,20 @@
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
 import { webcrypto } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
+import { updateTrustSnapshot } from '../../../domain/signature/trusted-lists/update';
 import { qcStatementsExtension, QC_OIDS } from './qc-statements';
 import { startRevocationServer, type RevocationServer } from './revocation-server';
-import { trustedListXml } from './trusted-list';
+import { listOfTheListsXml, signTrustedList, trustedListXml, type TrustedListPointer } from './trusted-list';
 
 export { QC_OIDS } from './qc-statements';
 export {
+  listOfTheListsXml,
+  oneByteChanged,
+  signTrustedList,
   trustedListXml,
   SERVICE_STATUS_GRANTED,
   SERVICE_STATUS_WITHDRAWN,
@@ -65,8 +71,32 @@ export interface TestPki {
   signers: Record<SignerKind, TestSigner>;
   /** Folder with the root CA PEM: a plain trust store (chains trusted, but never qualified). */
   trustStoreDir: string;
-  /** TS 119 612 trusted list with the qualified CA as a granted CA/QC service. */
+  /**
+   * A trust snapshot, as `bin/hub trust update` writes it: the national trusted list (TSL_TEST.xml, the qualified CA
+   * a granted CA/QC service) signed by `listSigner`, loaded alone with `listSigner` as the operator-given signer.
+   * What the tests that want "the trusted list" pass as TRUST_STORE.
+   */
   trustedListPath: string;
+  /** The signed national list itself (TSL_TEST.xml, BG #7). */
+  trustedListFile: string;
+  lotlSigner: TestIdentity;
+  listSigner: TestIdentity;
+  otherListSigner: TestIdentity;
+  /** PEM files of the list signers' certificates (what an operator gives as TRUST_LOTL_SIGNERS / --lotl-signer). */
+  lotlSignerPath: string;
+  listSignerPath: string;
+  /** The national list (BG #7, the qualified CA granted), signed by `listSigner` unless `signer` says otherwise (null: unsigned). */
+  nationalListXml(options?: {
+    signer?: TestIdentity | null;
+    nextUpdate?: Date;
+    sequenceNumber?: number;
+  }): Promise<string>;
+  /** A LOTL pointing to the BG list with `listSigner` as its signer, signed by `lotlSigner` unless `signer` says otherwise. */
+  lotlXml(options?: {
+    signer?: TestIdentity | null;
+    nextUpdate?: Date;
+    pointers?: TrustedListPointer[];
+  }): Promise<string>;
   /** CRL of the qualified CA (DER) listing the revoked signer. */
   crlPath: string;
   /** When the revoked signer was revoked (one day before `createTestPki` ran). */
@@ -175,22 +205,58 @@ export async function createTestPki(): Promise<TestPki> {
   const trustStoreDir = join(dir, 'trust-store');
   mkdirSync(trustStoreDir);
   writeFileSync(join(trustStoreDir, 'test-root-ca.pem'), root.certificatePem);
-  const trustedListPath = join(dir, 'TSL_TEST.xml');
-  writeFileSync(
-    trustedListPath,
-    trustedListXml({
-      sequenceNumber: 7,
-      issued: new Date(now - 10 * DAY),
-      providerName: 'Hub Test QTSP',
-      services: [
-        {
-          name: 'Test Qualified CA',
-          certificate: qualifiedCa.certificate,
-          statusStartingTime: new Date(now - 3650 * DAY),
-        },
-      ],
-    }),
-  );
+  const lotlSigner = await issueListSigner('CN=Test LOTL Signer, O=Test Commission, C=BE', now);
+  const listSigner = await issueListSigner('CN=Test Scheme Operator, O=Hub Test Supervisor, C=BG', now);
+  const otherListSigner = await issueListSigner('CN=Someone Else, O=Elsewhere, C=BG', now);
+  const signed = (xml: string, signer: TestIdentity | null | undefined, fallback: TestIdentity) =>
+    signer === null ? Promise.resolve(xml) : signTrustedList(xml, signer ?? fallback);
+  const nationalListXml: TestPki['nationalListXml'] = (options = {}) =>
+    signed(
+      trustedListXml({
+        sequenceNumber: options.sequenceNumber ?? 7,
+        issued: new Date(now - 10 * DAY),
+        nextUpdate: options.nextUpdate,
+        providerName: 'Hub Test QTSP',
+        services: [
+          {
+            name: 'Test Qualified CA',
+            certificate: qualifiedCa.certificate,
+            statusStartingTime: new Date(now - 3650 * DAY),
+          },
+        ],
+      }),
+      options.signer,
+      listSigner,
+    );
+  const lotlXml: TestPki['lotlXml'] = (options = {}) =>
+    signed(
+      listOfTheListsXml({
+        sequenceNumber: 300,
+        issued: new Date(now - 5 * DAY),
+        nextUpdate: options.nextUpdate,
+        pointers: options.pointers ?? [
+          {
+            territory: 'BG',
+            location: 'https://127.0.0.1/TSL_TEST.xml',
+            signers: [listSigner.certificate],
+          },
+        ],
+      }),
+      options.signer,
+      lotlSigner,
+    );
+
+  const trustedListFile = join(dir, 'TSL_TEST.xml');
+  writeFileSync(trustedListFile, await nationalListXml());
+  const lotlSignerPath = join(dir, 'lotl-signer.pem');
+  writeFileSync(lotlSignerPath, lotlSigner.certificatePem);
+  const listSignerPath = join(dir, 'list-signer.pem');
+  writeFileSync(listSignerPath, listSigner.certificatePem);
+  const trustedListPath = updateTrustSnapshot({
+    trustDir: join(dir, 'trust'),
+    lists: [{ name: 'TSL_TEST.xml', bytes: readFileSync(trustedListFile), source: trustedListFile }],
+    signers: [{ name: 'list-signer.pem', bytes: readFileSync(listSignerPath), source: listSignerPath }],
+  }).dir;
   const crlPath = join(dir, 'test-qualified-ca.crl');
   writeFileSync(crlPath, Buffer.from(crl.rawData));
 
@@ -203,6 +269,14 @@ export async function createTestPki(): Promise<TestPki> {
     signers,
     trustStoreDir,
     trustedListPath,
+    trustedListFile,
+    lotlSigner,
+    listSigner,
+    otherListSigner,
+    lotlSignerPath,
+    listSignerPath,
+    nationalListXml,
+    lotlXml,
     crlPath,
     revokedAt,
     revocationServer,
@@ -301,6 +375,30 @@ async function issueCa(
     signingKey: issuer ? issuer.privateKey : keys.privateKey,
     signingAlgorithm: EC_SIGNING,
     extensions,
+  });
+  return identityOf(certificate, keys.privateKey);
+}
+
+/** A scheme operator's list-signing certificate: self-signed, for signatures only. */
+async function issueListSigner(subject: string, now: number): Promise<TestIdentity> {
+  const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const certificate = await x509.X509CertificateGenerator.create({
+    serialNumber: serialNumber(),
+    subject,
+    issuer: subject,
+    notBefore: new Date(now - 365 * DAY),
+    notAfter: new Date(now + 1825 * DAY),
+    publicKey: keys.publicKey,
+    signingKey: keys.privateKey,
+    signingAlgorithm: EC_SIGNING,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation,
+        true,
+      ),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
   });
   return identityOf(certificate, keys.privateKey);
 }
