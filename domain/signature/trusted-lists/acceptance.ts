@@ -84,6 +84,12 @@ function judged(
   };
 }
 
+const CODE_OF = {
+  unsigned: 'TRUSTED_LIST_UNSIGNED',
+  invalid: 'TRUSTED_LIST_SIGNATURE_INVALID',
+  'signer-unknown': 'TRUSTED_LIST_SIGNER_UNKNOWN',
+} as const;
+
 /** Undefined when the list may be used at `now`; otherwise the warning that says why not. */
 export function listProblemAt(
   acceptance: ListAcceptance,
@@ -92,12 +98,15 @@ export function listProblemAt(
 ): TrustWarning | undefined {
   const { file, verdict, list } = acceptance;
   if (!list) return trustedListWarning('TRUSTED_LIST_UNREADABLE', file, acceptance.readError ?? 'unreadable');
-  if (!verdict || verdict.status === 'unsigned')
-    return trustedListWarning('TRUSTED_LIST_UNSIGNED', file, verdict?.detail ?? 'not checked');
-  if (verdict.status === 'invalid')
-    return trustedListWarning('TRUSTED_LIST_SIGNATURE_INVALID', file, verdict.detail);
-  if (verdict.status === 'signer-unknown')
-    return trustedListWarning('TRUSTED_LIST_SIGNER_UNKNOWN', file, verdict.detail);
+  if (!verdict) return trustedListWarning('TRUSTED_LIST_UNSIGNED', file, 'not checked');
+  if (verdict.status !== 'valid') return trustedListWarning(CODE_OF[verdict.status], file, verdict.detail);
+  const signer = verdict.signer;
+  if (signer.notBefore.getTime() > now.getTime() || signer.notAfter.getTime() < now.getTime())
+    return trustedListWarning(
+      'TRUSTED_LIST_SIGNATURE_INVALID',
+      file,
+      `the signing certificate ${signer.subject} is valid only from ${signer.notBefore.toISOString()} to ${signer.notAfter.toISOString()}`,
+    );
   if (list.nextUpdate && !(list.nextUpdate.getTime() > now.getTime()))
     return trustedListWarning(
       'TRUSTED_LIST_EXPIRED',
