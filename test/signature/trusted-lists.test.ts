@@ -21,7 +21,7 @@ import {
 } from '../../domain/signature';
 import type { SnapshotManifest } from '../../domain/signature/trusted-lists/snapshot';
 import { loadConfig } from '../../platform/config';
-import { createTestPki, oneByteChanged, type TestPki } from '../support/pki';
+import { createTestPki, oneByteChanged, trustedListXml, type TestPki } from '../support/pki';
 
 const run = promisify(execFile);
 const HUB = resolve(__dirname, '../../bin/hub');
@@ -181,6 +181,43 @@ describe('a national trusted list is used only when signed as its LOTL says, and
     expect((await verifySignature(signedInvoice, options)).level).toBe('qualified');
     const later = await verifySignature(signedInvoice, { ...options, now: new Date(Date.now() + 3 * DAY) });
     expect(later.trustWarnings?.map((warning) => warning.code)).toEqual(['TRUSTED_LIST_EXPIRED']);
+  });
+});
+
+describe('what a trusted list contributes', () => {
+  it("only its signed services: one slipped into the signature's unsigned part is not read", async () => {
+    const signed = await pki.nationalListXml();
+    const injected = trustedListXml({
+      sequenceNumber: 7,
+      issued: new Date(),
+      providerName: 'Injected TSP',
+      services: [
+        { name: 'Injected CA', certificate: pki.untrustedRoot.certificate, statusStartingTime: new Date(0) },
+      ],
+    });
+    const providers = /<tsl:TrustServiceProviderList>[\s\S]*<\/tsl:TrustServiceProviderList>/.exec(
+      injected,
+    )![0];
+    const tampered = signed.replace(
+      '</ds:Signature>',
+      `<ds:Object><tsl:Wrapper xmlns:tsl="http://uri.etsi.org/02231/v2#">${providers}</tsl:Wrapper></ds:Object></ds:Signature>`,
+    );
+    expect(tampered).not.toBe(signed);
+    const trust = listFolder({ 'LOTL.xml': await pki.lotlXml(), 'TSL_BG.xml': tampered });
+    const signer = pki.signers.untrusted;
+    const untrustedInvoice = await signInvoice(invoice, {
+      certificatePem: signer.chainPem,
+      privateKeyPem: signer.privateKeyPem,
+    });
+    const report = await verifySignature(Buffer.from(untrustedInvoice), {
+      trust: [trust],
+      trustedListSigners: [pki.lotlSignerPath],
+      offline: true,
+    });
+    expect(report.trustWarnings).toBeUndefined();
+    expect(report).toMatchObject({ level: 'none', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND' });
+    expect(report.trustSnapshot).toContain('TSL_BG.xml (trusted list BG #7 issued');
+    expect(report.trustSnapshot).toContain('1 CA/QC certificates');
   });
 });
 

@@ -70,9 +70,15 @@ export function readTrustedList(bytes: Buffer): TrustedList {
   };
 }
 
+/**
+ * Only at their place in the list: TrustServiceProviderList/TrustServiceProvider/TSPServices/TSPService. A search of
+ * the whole document would also find a service slipped into the signature's unsigned parts, which nothing signs.
+ */
 function servicesOf(root: Element): ListedService[] {
   const services: ListedService[] = [];
-  for (const service of root.getElementsByTagNameNS(TSL_NS, 'TSPService')) {
+  const providers = childrenNamed(first(root, 'TrustServiceProviderList'), 'TrustServiceProvider');
+  const listed = providers.flatMap((provider) => childrenNamed(first(provider, 'TSPServices'), 'TSPService'));
+  for (const service of listed) {
     const information = first(service, 'ServiceInformation');
     if (!information) continue;
     const name = textOf(first(information, 'ServiceName') ?? information).trim();
@@ -135,6 +141,12 @@ function periodOf(element: Element): ServiceStatusPeriod {
 function textIn(parent: Element, localName: string): string | undefined {
   const element = first(parent, localName);
   return element ? textOf(element).trim() : undefined;
+}
+
+function childrenNamed(parent: Element | undefined, localName: string): Element[] {
+  return parent
+    ? childElements(parent).filter((e) => e.localName === localName && e.namespaceURI === TSL_NS)
+    : [];
 }
 
 function first(parent: Element, localName: string): Element | undefined {
