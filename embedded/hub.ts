@@ -6,8 +6,17 @@ import { countIssuers, createIssuer } from '../db/issuers';
 import { loadConfig, type HubConfig } from '../platform/config';
 import { logger } from '../platform/logger';
 import { startEmbeddedEpay } from './epay-simulator';
+import { embeddedPostgresDir } from './database';
+import { stopLeftoverServer } from './postgres';
 import { startServices } from './services';
 import { waitForPort } from './ports';
+import {
+  type PortClaim,
+  ensureWritableDataDir,
+  refuseHeldPorts,
+  runFile,
+  stopLeftoverProcesses,
+} from './startup-checks';
 import { stopChild } from './processes';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');
@@ -41,8 +50,21 @@ export interface RunningHub {
  */
 export async function startHub(baseEnv: NodeJS.ProcessEnv = process.env): Promise<RunningHub> {
   const config = loadConfig(baseEnv);
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  ensureWritableDataDir(config.dataDir);
   claimDataDir(config.dataDir);
+  try {
+    // What a killed run left behind would hold the ports the checks below must find free.
+    await stopLeftoverProcesses(config.dataDir, {
+      worker: `${HUB_BIN} worker`,
+      gateway: `${HUB_BIN} gateway`,
+      temporal: path.join(config.dataDir, 'temporal'),
+    });
+    if (!config.databaseUrl) stopLeftoverServer(embeddedPostgresDir(config));
+    await refuseHeldPorts(portsToClaim(config));
+  } catch (error) {
+    fs.rmSync(path.join(config.dataDir, 'hub.pid'), { force: true });
+    throw error;
+  }
   const stops: (() => Promise<void>)[] = [];
   let stopping = false; // once set, the supervisor no longer restarts children that exit
   const stopAll = async () => {
@@ -113,6 +135,71 @@ export async function startHub(baseEnv: NodeJS.ProcessEnv = process.env): Promis
   }
 }
 
+/** Every port this start will bind: its own, and those of the embedded services it will run. */
+function portsToClaim(config: HubConfig): PortClaim[] {
+  const { embedded } = config;
+  const claims: PortClaim[] = [
+    { port: config.port, service: 'the gateway (API and portal)', setting: 'PORT' },
+  ];
+  if (config.sftp.enabled)
+    claims.push({
+      port: config.sftp.port,
+      service: "the hub's SFTP server",
+      setting: 'SFTP_PORT',
+      instead: 'set SFTP_ENABLED=false',
+    });
+  const local = (port: number, service: string, setting: string, instead: string): PortClaim => ({
+    port,
+    host: '127.0.0.1',
+    service,
+    setting,
+    instead,
+  });
+  if (!config.databaseUrl)
+    claims.push(
+      local(
+        embedded.postgresPort,
+        'the embedded PostgreSQL',
+        'PG_PORT',
+        'set DATABASE_URL to use a PostgreSQL of your own',
+      ),
+    );
+  if (!config.temporalAddress)
+    claims.push(
+      local(
+        embedded.temporalPort,
+        'the embedded Temporal server',
+        'TEMPORAL_PORT',
+        `set TEMPORAL_ADDRESS=127.0.0.1:${embedded.temporalPort} to use the Temporal server that is there`,
+      ),
+      local(
+        embedded.temporalUiPort,
+        "the embedded Temporal server's web UI",
+        'TEMPORAL_UI_PORT',
+        'set TEMPORAL_ADDRESS to use a Temporal server of your own',
+      ),
+    );
+  if (!config.smtpUrl)
+    claims.push(
+      local(
+        embedded.smtpPort,
+        'the built-in SMTP server',
+        'SMTP_PORT',
+        'set SMTP_URL to use a mail server of your own',
+      ),
+    );
+  if (!config.payments.epay)
+    claims.push(
+      local(
+        embedded.epaySimulatorPort,
+        'the simulated ePay.bg',
+        'EPAY_SIMULATOR_PORT',
+        'set EPAY_MIN and EPAY_SECRET to use the real ePay.bg',
+      ),
+    );
+  return claims;
+}
+
 /** One hub per data folder: a second `npm start` on the same folder would fight over its databases. */
 function claimDataDir(dataDir: string): void {
   const pidFile = path.join(dataDir, 'hub.pid');
@@ -158,7 +245,7 @@ function supervise(
   dataDir: string,
   stopping: () => boolean,
 ) {
-  const pidFile = path.join(dataDir, 'run', `${role}.pid`);
+  const pidFile = runFile(dataDir, role);
   fs.mkdirSync(path.dirname(pidFile), { recursive: true });
   let child: ChildProcess | undefined;
   let gaveUp: (e: Error) => void = () => undefined;

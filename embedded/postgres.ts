@@ -139,7 +139,8 @@ function collect(child: ChildProcess): () => string {
  * A server whose parent was killed keeps running and holds the cluster's lock file;
  * stop it so this start can take over the same data.
  */
-function stopLeftoverServer(dataDir: string): void {
+/** Stops a PostgreSQL a killed run left on this cluster (its pid in postmaster.pid), so its port is free. */
+export function stopLeftoverServer(dataDir: string): void {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   if (!fs.existsSync(pidFile)) return;
   const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);

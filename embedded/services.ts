@@ -6,6 +6,7 @@ import type { HubConfig } from '../platform/config';
 import { logger } from '../platform/logger';
 import { openDatabase } from './database';
 import { startDevMailServer } from './mail-server';
+import { runFile } from './startup-checks';
 import { startTemporalDevServer } from './temporal';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');
@@ -47,6 +48,7 @@ export async function startServices(config: HubConfig): Promise<RunningServices>
         dir: path.join(config.dataDir, 'temporal'),
         port: config.embedded.temporalPort,
         uiPort: config.embedded.temporalUiPort,
+        pidFile: runFile(config.dataDir, 'temporal'),
       });
       stops.push(temporal.stop);
       temporalAddress = temporal.address;

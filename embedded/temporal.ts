@@ -20,6 +20,8 @@ export interface TemporalDevServerOptions {
   port: number;
   /** Web UI port; omitted means headless (tests). */
   uiPort?: number;
+  /** Where to keep the server's pid, so a later start can stop a server a killed run left behind. */
+  pidFile?: string;
 }
 
 /** Starts the Temporal CLI's dev server (SQLite persistence) with the hub's search attributes registered. */
@@ -55,6 +57,10 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
       : ['--ui-port', String(options.uiPort), '--ui-disable-news-fetch']),
   ];
   const child = spawn(options.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (options.pidFile && child.pid) {
+    fs.mkdirSync(path.dirname(options.pidFile), { recursive: true });
+    fs.writeFileSync(options.pidFile, String(child.pid));
+  }
   const output: string[] = [];
   const remember = (chunk: Buffer) => {
     output.push(chunk.toString());
@@ -77,9 +83,10 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     address: `127.0.0.1:${options.port}`,
     uiUrl: options.uiPort === undefined ? undefined : `http://localhost:${options.uiPort}`,
     process: child,
-    stop: () => {
+    stop: async () => {
       stopping = true;
-      return stopChild(child);
+      await stopChild(child);
+      if (options.pidFile) fs.rmSync(options.pidFile, { force: true });
     },
   };
 }
