@@ -3,6 +3,7 @@
  * Dates in format 102 (YYYYMMDD) become ISO dates like the UBL ones, so rules and summaries see one form.
  */
 import type { Element } from '@xmldom/xmldom';
+import { ciiCodedValues } from './coded-values';
 import { XmlReader, attributeOf, textOf } from './dom';
 import type {
   AllowanceCharge,
@@ -13,8 +14,10 @@ import type {
   Party,
   PaymentInstructions,
   PostalAddress,
+  Period,
   SupportingDocument,
   VatBreakdown,
+  VatSchemeCategory,
 } from './model';
 
 import { CREDIT_NOTE_TYPE_CODES } from '../rules/code-lists';
@@ -40,6 +43,17 @@ function date(element: Element | undefined): string | undefined {
 function identifier(element: Element | undefined): Identifier | undefined {
   if (!element) return undefined;
   return { value: textOf(element), scheme: attributeOf(element, 'schemeID') };
+}
+
+/** Of the taxes, the first whose type code is VAT (upper-cased, as the CEN artefact compares it), as written. */
+function vatSchemeCategory(taxes: Element[]): VatSchemeCategory | undefined {
+  const ofVat = taxes.filter(
+    (tax) => (cii.one(tax, 'ram:TypeCode')?.textContent ?? '').toUpperCase() === 'VAT',
+  );
+  const tax = ofVat.find((candidate) => cii.one(candidate, 'ram:CategoryCode')) ?? ofVat[0];
+  return tax
+    ? { code: cii.text(tax, 'ram:CategoryCode'), rate: cii.text(tax, 'ram:RateApplicablePercent') }
+    : undefined;
 }
 
 function address(element: Element | undefined): PostalAddress | undefined {
@@ -90,6 +104,7 @@ function allowanceCharge(element: Element): AllowanceCharge {
     vatRate: cii.text(element, 'ram:CategoryTradeTax/ram:RateApplicablePercent'),
     reason: cii.text(element, 'ram:Reason'),
     reasonCode: cii.text(element, 'ram:ReasonCode'),
+    vatCategory: vatSchemeCategory(cii.all(element, 'ram:CategoryTradeTax')),
   };
 }
 
@@ -101,14 +116,19 @@ function vatBreakdown(tax: Element): VatBreakdown {
     rate: cii.text(tax, 'ram:RateApplicablePercent'),
     exemptionReason: cii.text(tax, 'ram:ExemptionReason'),
     exemptionReasonCode: cii.text(tax, 'ram:ExemptionReasonCode'),
+    vatCategory: vatSchemeCategory([tax]),
   };
 }
 
-function period(element: Element | undefined): { start?: string; end?: string } | undefined {
+function period(element: Element | undefined): Period | undefined {
   if (!element) return undefined;
+  const start = cii.one(element, 'ram:StartDateTime/udt:DateTimeString');
+  const end = cii.one(element, 'ram:EndDateTime/udt:DateTimeString');
   return {
-    start: date(cii.one(element, 'ram:StartDateTime/udt:DateTimeString')),
-    end: date(cii.one(element, 'ram:EndDateTime/udt:DateTimeString')),
+    start: date(start),
+    end: date(end),
+    startFormat: attributeOf(start, 'format'),
+    endFormat: attributeOf(end, 'format'),
   };
 }
 
@@ -167,6 +187,14 @@ function invoiceLine(element: Element): InvoiceLine {
       name: cii.text(characteristic, 'ram:Description'),
       value: cii.text(characteristic, 'ram:Value'),
     })),
+    vatCategory: vatSchemeCategory(cii.all(settlement, 'ram:ApplicableTradeTax')),
+    absent: [
+      ...(quantity ? [] : (['quantity'] as const)),
+      ...(cii.one(settlement, 'ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount')
+        ? []
+        : (['netAmount'] as const)),
+      ...(cii.one(agreement, 'ram:NetPriceProductTradePrice/ram:ChargeAmount') ? [] : (['netPrice'] as const)),
+    ],
   };
 }
 
@@ -179,9 +207,11 @@ function paymentMeans(element: Element, settlement: Element | undefined): Paymen
     meansText: cii.text(element, 'ram:Information'),
     remittanceInformation: cii.text(settlement, 'ram:PaymentReference'),
     creditTransfers: cii.all(element, 'ram:PayeePartyCreditorFinancialAccount').map((account) => ({
-      accountId: cii.text(account, 'ram:IBANID') ?? cii.text(account, 'ram:ProprietaryID') ?? '',
+      accountId: cii.text(account, 'ram:IBANID') || cii.text(account, 'ram:ProprietaryID') || '',
       accountName: cii.text(account, 'ram:AccountName'),
       serviceProviderId: cii.text(element, 'ram:PayeeSpecifiedCreditorFinancialInstitution/ram:BICID'),
+      absent:
+        cii.one(account, 'ram:IBANID') || cii.one(account, 'ram:ProprietaryID') ? [] : ['accountId'],
     })),
     card: card
       ? {
@@ -250,6 +280,7 @@ export function readCii(root: Element): Invoice {
     ),
     number: cii.text(document, 'ram:ID') ?? '',
     issueDate: date(cii.one(document, 'ram:IssueDateTime/udt:DateTimeString')) ?? '',
+    issueDateFormat: cii.attribute(document, 'ram:IssueDateTime/udt:DateTimeString', 'format'),
     typeCode,
     currency,
     vatCurrency,
@@ -317,13 +348,32 @@ export function readCii(root: Element): Invoice {
       prepaid: cii.text(summation, 'ram:TotalPrepaidAmount'),
       rounding: cii.text(summation, 'ram:RoundingAmount'),
       payable: cii.text(summation, 'ram:DuePayableAmount') ?? '',
+      absent: (
+        [
+          ['lineNetTotal', 'ram:LineTotalAmount'],
+          ['taxExclusive', 'ram:TaxBasisTotalAmount'],
+          ['taxInclusive', 'ram:GrandTotalAmount'],
+          ['payable', 'ram:DuePayableAmount'],
+        ] as const
+      )
+        .filter(([, path]) => !cii.one(summation, path))
+        .map(([field]) => field),
     },
     vatAmounts,
     vatBreakdown: taxes.map(vatBreakdown),
     lines: cii.all(transaction, 'ram:IncludedSupplyChainTradeLineItem').map(invoiceLine),
+    absent: [
+      ...(cii.one(settlement, 'ram:InvoiceCurrencyCode') ? [] : (['currency'] as const)),
+      ...(cii.one(agreement, 'ram:SellerTradeParty') ? [] : (['seller'] as const)),
+      ...(summation ? [] : (['totals'] as const)),
+    ],
     supportingDocuments: documents.filter(
       (reference) => reference.typeCode !== '130' && reference.typeCode !== '50',
     ),
+    countryCodes: Array.from(root.getElementsByTagNameNS(CII_NAMESPACES.ram, 'CountryID')).map(
+      (code) => code.textContent ?? '',
+    ),
+    codedValues: ciiCodedValues(root, CII_NAMESPACES),
     syntaxFindings: [],
   };
 }

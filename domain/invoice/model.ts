@@ -57,12 +57,28 @@ export interface PrecedingInvoice {
   issueDate?: string; // BT-26
 }
 
+/**
+ * The tax category of scheme VAT, chosen as the CEN artefacts choose it (UBL cac:TaxScheme/cbc:ID, CII ram:TypeCode,
+ * upper-cased): a category of another scheme is no VAT category. Each field is its element's text ('' when the
+ * element is empty) and undefined when the element is absent, since several rules test only for the element.
+ */
+export interface VatSchemeCategory {
+  code?: string;
+  rate?: string;
+}
+
 /** BG-16 Payment instructions. */
 export interface PaymentInstructions {
   meansCode?: string; // BT-81
   meansText?: string; // BT-82
   remittanceInformation?: string; // BT-83
-  creditTransfers: { accountId: string; accountName?: string; serviceProviderId?: string }[]; // BG-17: BT-84, BT-85, BT-86
+  creditTransfers: {
+    accountId: string;
+    accountName?: string;
+    serviceProviderId?: string;
+    /** 'accountId' when the account has no identifier element at all (BR-61 tests the element). */
+    absent?: 'accountId'[];
+  }[]; // BG-17: BT-84, BT-85, BT-86
   card?: { primaryAccountNumber: string; holderName?: string }; // BG-18
   directDebit?: { mandateReference?: string; creditorId?: string; debitedAccountId?: string }; // BG-19
 }
@@ -77,6 +93,7 @@ export interface AllowanceCharge {
   vatRate?: string; // BT-96 / BT-103
   reason?: string; // BT-97 / BT-104
   reasonCode?: string; // BT-98 / BT-105
+  vatCategory?: VatSchemeCategory; // BT-95/BT-96 (BT-102/BT-103) under scheme VAT; undefined: none
 }
 
 /** BG-23 VAT breakdown. */
@@ -87,6 +104,7 @@ export interface VatBreakdown {
   rate?: string; // BT-119
   exemptionReason?: string; // BT-120
   exemptionReasonCode?: string; // BT-121
+  vatCategory?: VatSchemeCategory; // BT-118/BT-119 under scheme VAT; undefined: none
 }
 
 /** BG-25 Invoice line. */
@@ -113,11 +131,23 @@ export interface InvoiceLine {
   objectIdentifier?: Identifier; // BT-128
   orderLineReference?: string; // BT-132
   buyerAccountingReference?: string; // BT-133
-  invoicingPeriod?: { start?: string; end?: string }; // BG-26 (present when the line has a period at all)
+  invoicingPeriod?: Period; // BG-26 (present when the line has a period at all)
   buyerItemId?: string; // BT-156
   classifications?: Identifier[]; // BT-158 (scheme = listID)
   originCountry?: string; // BT-159
   attributes?: { name?: string; value?: string }[]; // BG-32: BT-160, BT-161
+  vatCategory?: VatSchemeCategory; // BT-151/BT-152 under scheme VAT; undefined: none
+  /** Required fields read as '' whose element is absent, not merely empty (BR-22, BR-24, BR-26 test the element). */
+  absent?: ('quantity' | 'netAmount' | 'netPrice')[];
+}
+
+/** BG-14 / BG-26 invoicing period. */
+export interface Period {
+  start?: string;
+  end?: string;
+  /** CII: the @format of each date; the CEN artefact compares only dates of format 102 (BR-29, BR-30). */
+  startFormat?: string;
+  endFormat?: string;
 }
 
 /** BG-22 Document totals. */
@@ -132,6 +162,8 @@ export interface DocumentTotals {
   prepaid?: string; // BT-113
   rounding?: string; // BT-114
   payable: string; // BT-115
+  /** The required totals read as '' whose element is absent, not merely empty. */
+  absent?: ('lineNetTotal' | 'taxExclusive' | 'taxInclusive' | 'payable')[];
 }
 
 export interface Invoice {
@@ -156,7 +188,7 @@ export interface Invoice {
   payee?: Party; // BG-10
   taxRepresentative?: Party; // BG-11
   delivery?: { date?: string; locationId?: Identifier; address?: PostalAddress; partyName?: string }; // BG-13
-  invoicingPeriod?: { start?: string; end?: string }; // BG-14
+  invoicingPeriod?: Period; // BG-14
   payment?: PaymentInstructions; // BG-16
   paymentTerms?: string; // BT-20
   allowanceCharges: AllowanceCharge[]; // BG-20 / BG-21
@@ -176,9 +208,55 @@ export interface Invoice {
   paymentMeans?: PaymentInstructions[];
   /** Every VAT total amount as written with its currency (BT-110 and BT-111 before they are told apart). */
   vatAmounts?: { amount: string; currency?: string }[];
+  /** Every country code element's text as written, anywhere in the document (UBL cbc:IdentificationCode, CII ram:CountryID): BR-B-01 allows split payment only when all are IT. */
+  countryCodes?: string[];
+  /** CII: the @format of the issue date (BR-03 reads only a date of format 102). */
+  issueDateFormat?: string;
+  /**
+   * Parts read as '' or as an empty party whose element is absent: 'currency' (BT-5), 'seller' (UBL
+   * cac:AccountingSupplierParty, CII ram:SellerTradeParty), 'totals' (BG-22); rules in their context then do not apply.
+   */
+  absent?: ('currency' | 'seller' | 'totals')[];
   /** Checks only the syntax can answer (cardinalities, code lists on attributes), found while parsing. */
   syntaxFindings?: Finding[];
+  /** Every coded value the EN 16931 code-list rules (BR-CL-*) check, where it occurs in the document. */
+  codedValues?: CodedValue[];
 }
+
+/**
+ * A coded value as a code-list rule (BR-CL-*) of the CEN artefacts finds it: the artefacts match elements by name and
+ * parent wherever they occur, not by business term, so the readers collect every occurrence (a duplicated one too).
+ */
+export interface CodedValue {
+  ruleId: `BR-CL-${string}`;
+  list: CodeList;
+  /** Whitespace-normalized as the rule compares it (a MIME code as written); undefined: the attribute is absent. */
+  value?: string;
+  /** XPath of the element, or of the attribute (ending in /@name). */
+  path: string;
+}
+
+/** The code lists the BR-CL rules name (their codes are in domain/rules/code-lists/). */
+export type CodeList =
+  | 'UNTDID 1001' // document types, invoices and credit notes (CII)
+  | 'UNTDID 1001 invoice'
+  | 'UNTDID 1001 credit note'
+  | 'ISO 4217'
+  | 'UNTDID 2005' // the VAT point date codes EN 16931 allows (UBL)
+  | 'UNTDID 2475' // the VAT due date type codes EN 16931 allows (CII)
+  | 'UNTDID 1153'
+  | 'UNTDID 4451'
+  | 'ISO 6523 ICD'
+  | 'UNTDID 7143'
+  | 'ISO 3166-1'
+  | 'UNTDID 4461'
+  | 'UNTDID 5305'
+  | 'UNTDID 5189'
+  | 'UNTDID 7161'
+  | 'VATEX'
+  | 'UNECE Rec 20/21'
+  | 'MIME'
+  | 'EAS';
 
 /** BG-24 Additional supporting document. */
 export interface SupportingDocument {

@@ -4,6 +4,8 @@
  * exactly what is absent; nothing is defaulted or guessed.
  */
 import type { Element } from '@xmldom/xmldom';
+import { ublCodedValues } from './coded-values';
+import { ublSyntaxFindings } from '../rules/syntax/ubl';
 import { XmlReader, attributeOf, childElements, textOf } from './dom';
 import type {
   AllowanceCharge,
@@ -17,6 +19,7 @@ import type {
   PostalAddress,
   SupportingDocument,
   VatBreakdown,
+  VatSchemeCategory,
 } from './model';
 
 export const UBL_NAMESPACES = {
@@ -35,6 +38,13 @@ function identifier(element: Element | undefined): Identifier | undefined {
 
 function isVatScheme(taxScheme: Element): boolean {
   return (ubl.text(taxScheme, 'cac:TaxScheme/cbc:ID') ?? '').toUpperCase() === 'VAT';
+}
+
+/** Of the tax categories, the first of scheme VAT that has a code (else the first of scheme VAT), as written. */
+function vatSchemeCategory(categories: Element[]): VatSchemeCategory | undefined {
+  const ofVat = categories.filter(isVatScheme);
+  const category = ofVat.find((candidate) => ubl.one(candidate, 'cbc:ID')) ?? ofVat[0];
+  return category ? { code: ubl.text(category, 'cbc:ID'), rate: ubl.text(category, 'cbc:Percent') } : undefined;
 }
 
 function address(element: Element | undefined): PostalAddress | undefined {
@@ -93,6 +103,7 @@ function allowanceCharge(element: Element): AllowanceCharge {
     vatRate: ubl.text(category, 'cbc:Percent'),
     reason: ubl.text(element, 'cbc:AllowanceChargeReason'),
     reasonCode: ubl.text(element, 'cbc:AllowanceChargeReasonCode'),
+    vatCategory: vatSchemeCategory(ubl.all(element, 'cac:TaxCategory')),
   };
 }
 
@@ -105,6 +116,7 @@ function vatBreakdown(subtotal: Element): VatBreakdown {
     rate: ubl.text(category, 'cbc:Percent'),
     exemptionReason: ubl.text(category, 'cbc:TaxExemptionReason'),
     exemptionReasonCode: ubl.text(category, 'cbc:TaxExemptionReasonCode'),
+    vatCategory: vatSchemeCategory(ubl.all(subtotal, 'cac:TaxCategory')),
   };
 }
 
@@ -153,6 +165,12 @@ function invoiceLine(element: Element): InvoiceLine {
     attributes: ubl
       .all(element, 'cac:Item/cac:AdditionalItemProperty')
       .map((property) => ({ name: ubl.text(property, 'cbc:Name'), value: ubl.text(property, 'cbc:Value') })),
+    vatCategory: vatSchemeCategory(ubl.all(element, 'cac:Item/cac:ClassifiedTaxCategory')),
+    absent: [
+      ...(quantity ? [] : (['quantity'] as const)),
+      ...(ubl.one(element, 'cbc:LineExtensionAmount') ? [] : (['netAmount'] as const)),
+      ...(ubl.one(element, 'cac:Price/cbc:PriceAmount') ? [] : (['netPrice'] as const)),
+    ],
   };
 }
 
@@ -167,6 +185,7 @@ function paymentMeans(element: Element, sepaCreditorId: string | undefined): Pay
       accountId: ubl.text(account, 'cbc:ID') ?? '',
       accountName: ubl.text(account, 'cbc:Name'),
       serviceProviderId: ubl.text(account, 'cac:FinancialInstitutionBranch/cbc:ID'),
+      absent: ubl.one(account, 'cbc:ID') ? [] : ['accountId'],
     })),
     card: card
       ? {
@@ -293,11 +312,30 @@ export function readUbl(root: Element, kind: DocumentKind): Invoice {
       prepaid: ubl.text(totals, 'cbc:PrepaidAmount'),
       rounding: ubl.text(totals, 'cbc:PayableRoundingAmount'),
       payable: ubl.text(totals, 'cbc:PayableAmount') ?? '',
+      absent: (
+        [
+          ['lineNetTotal', 'cbc:LineExtensionAmount'],
+          ['taxExclusive', 'cbc:TaxExclusiveAmount'],
+          ['taxInclusive', 'cbc:TaxInclusiveAmount'],
+          ['payable', 'cbc:PayableAmount'],
+        ] as const
+      )
+        .filter(([, path]) => !ubl.one(totals, path))
+        .map(([field]) => field),
     },
     vatAmounts,
     vatBreakdown: ubl.all(root, 'cac:TaxTotal/cac:TaxSubtotal').map(vatBreakdown),
     lines: lineElements(root).map(invoiceLine),
+    absent: [
+      ...(ubl.one(root, 'cbc:DocumentCurrencyCode') ? [] : (['currency'] as const)),
+      ...(ubl.one(root, 'cac:AccountingSupplierParty') ? [] : (['seller'] as const)),
+      ...(totals ? [] : (['totals'] as const)),
+    ],
     supportingDocuments: documents,
+    countryCodes: Array.from(root.getElementsByTagNameNS(UBL_NAMESPACES.cbc, 'IdentificationCode')).map(
+      (code) => code.textContent ?? '',
+    ),
+    codedValues: ublCodedValues(root, UBL_NAMESPACES),
     syntaxFindings: [
       ...ublSyntaxFindings(root, kind),
       ...(/peppol/i.test(ubl.text(root, 'cbc:CustomizationID') ?? '')
@@ -307,145 +345,11 @@ export function readUbl(root: Element, kind: DocumentKind): Invoice {
   };
 }
 
-/** Lines in document order; a line of the other document kind is read too (and reported by ublSyntaxFindings). */
+/** Lines in document order; a line of the other document kind is read too (and reported by rules/syntax/ubl.ts). */
 function lineElements(root: Element): Element[] {
   return childElements(root, UBL_NAMESPACES.cac, '*').filter(
     (element) => element.localName === 'InvoiceLine' || element.localName === 'CreditNoteLine',
   );
-}
-
-/** UBL syntax rules (UBL-SR-*) that the semantic model cannot express: repetitions the binding forbids. */
-function ublSyntaxFindings(root: Element, kind: DocumentKind): Finding[] {
-  const findings: Finding[] = [];
-  const rootPath = `/${kind}`;
-  const fatal = (ruleId: string, path: string, message: string, messageBg: string): void => {
-    findings.push({ ruleId, severity: 'fatal', path, message, messageBg });
-  };
-
-  const maxOnce: [string, string, string][] = [
-    ['UBL-SR-01', 'cac:ContractDocumentReference/cbc:ID', 'Contract reference (BT-12)'],
-    ['UBL-SR-02', 'cac:ReceiptDocumentReference/cbc:ID', 'Receiving advice reference (BT-15)'],
-    ['UBL-SR-03', 'cac:DespatchDocumentReference/cbc:ID', 'Despatch advice reference (BT-16)'],
-    ['UBL-SR-05', 'cac:PaymentTerms/cbc:Note', 'Payment terms (BT-20)'],
-    ['UBL-SR-08', 'cac:InvoicePeriod', 'Invoicing period (BG-14)'],
-    [
-      'UBL-SR-09',
-      'cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName',
-      'Seller name (BT-27)',
-    ],
-    [
-      'UBL-SR-10',
-      'cac:AccountingSupplierParty/cac:Party/cac:PartyName/cbc:Name',
-      'Seller trading name (BT-28)',
-    ],
-    [
-      'UBL-SR-11',
-      'cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID',
-      'Seller legal registration identifier (BT-30)',
-    ],
-    [
-      'UBL-SR-14',
-      'cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyLegalForm',
-      'Seller additional legal information (BT-33)',
-    ],
-    [
-      'UBL-SR-15',
-      'cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName',
-      'Buyer name (BT-44)',
-    ],
-    [
-      'UBL-SR-16',
-      'cac:AccountingCustomerParty/cac:Party/cac:PartyIdentification/cbc:ID',
-      'Buyer identifier (BT-46)',
-    ],
-    [
-      'UBL-SR-17',
-      'cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID',
-      'Buyer legal registration identifier (BT-47)',
-    ],
-    ['UBL-SR-24', 'cac:Delivery', 'Delivery information (BG-13)'],
-    ['UBL-SR-39', 'cac:ProjectReference/cbc:ID', 'Project reference (BT-11)'],
-    [
-      'UBL-SR-40',
-      'cac:AccountingCustomerParty/cac:Party/cac:PartyName/cbc:Name',
-      'Buyer trading name (BT-45)',
-    ],
-    ['UBL-SR-45', 'cac:PaymentMeans/cbc:PaymentDueDate', 'Payment due date (BT-9)'],
-    ['UBL-SR-54', 'cac:PaymentMeans/cac:CardAccount', 'Payment card information (BG-18)'],
-    ['UBL-SR-55', 'cac:PaymentMeans/cac:PaymentMandate', 'Direct debit (BG-19)'],
-    ['UBL-SR-56', 'cac:OriginatorDocumentReference/cbc:ID', 'Tender or lot reference (BT-17)'],
-  ];
-  for (const [ruleId, path, term] of maxOnce) {
-    const count = ubl.count(root, path);
-    if (count > 1) {
-      fatal(
-        ruleId,
-        `${rootPath}/${path}[2]`,
-        `${term} may occur at most once, but ${path} occurs ${count} times. Keep one.`,
-        `${term} може да се среща най-много веднъж, а ${path} се среща ${count} пъти. Оставете едно.`,
-      );
-    }
-  }
-
-  const wrongLine = kind === 'CreditNote' ? 'InvoiceLine' : 'CreditNoteLine';
-  const rightLine = kind === 'CreditNote' ? 'CreditNoteLine' : 'InvoiceLine';
-  const wrongLines = lineElements(root).filter((line) => line.localName === wrongLine).length;
-  if (wrongLines > 0) {
-    fatal(
-      'UBL-SCHEMA',
-      `${rootPath}/cac:${wrongLine}`,
-      `A UBL ${kind} must use cac:${rightLine} for its lines; found ${wrongLines} cac:${wrongLine}. Rename the element.`,
-      `UBL ${kind} трябва да използва cac:${rightLine} за редовете си; намерени ${wrongLines} cac:${wrongLine}. Преименувайте елемента.`,
-    );
-  }
-
-  const sellerTaxSchemes = ubl.count(root, 'cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme');
-  if (sellerTaxSchemes > 2) {
-    fatal(
-      'UBL-SR-42',
-      `${rootPath}/cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[3]`,
-      `The seller has ${sellerTaxSchemes} PartyTaxScheme elements; at most 2 are allowed (VAT identifier BT-31 and tax registration identifier BT-32).`,
-      `Продавачът има ${sellerTaxSchemes} елемента PartyTaxScheme; допустими са най-много 2 (ДДС номер BT-31 и данъчен регистрационен номер BT-32).`,
-    );
-  }
-
-  ubl.all(root, 'cac:AdditionalDocumentReference').forEach((reference, index) => {
-    const typeCode = ubl.text(reference, 'cbc:DocumentTypeCode');
-    const hasScheme = ubl.attribute(reference, 'cbc:ID', 'schemeID') !== undefined;
-    const allowed =
-      typeCode === '130' ||
-      (kind === 'CreditNote' && typeCode === '50') ||
-      (!hasScheme && typeCode === undefined);
-    if (!allowed) {
-      fatal(
-        'UBL-SR-43',
-        `${rootPath}/cac:AdditionalDocumentReference[${index + 1}]/cbc:DocumentTypeCode`,
-        `A supporting document reference may carry a document type code only as "130" (invoiced object identifier, BT-18)${kind === 'CreditNote' ? ' or "50" (project reference, BT-11)' : ''}, and a scheme identifier only with code 130; found type code ${typeCode === undefined ? 'none' : `"${typeCode}"`}${hasScheme ? ' with a schemeID' : ''}.`,
-        `Препратка към придружаващ документ може да има код на вид документ само "130" (идентификатор на фактурирания обект, BT-18)${kind === 'CreditNote' ? ' или "50" (препратка към проект, BT-11)' : ''}, а идентификатор на схема само с код 130; намерен код ${typeCode === undefined ? 'няма' : `"${typeCode}"`}${hasScheme ? ' със schemeID' : ''}.`,
-      );
-    }
-  });
-
-  const distinct = (path: string): string[] => [...new Set(ubl.texts(root, path))];
-  const paymentIds = distinct('cac:PaymentMeans/cbc:PaymentID');
-  if (paymentIds.length > 1) {
-    fatal(
-      'UBL-SR-44',
-      `${rootPath}/cac:PaymentMeans/cbc:PaymentID`,
-      `Remittance information (BT-83) must be the same in every payment means; found ${paymentIds.map((id) => `"${id}"`).join(', ')}.`,
-      `Основанието за плащане (BT-83) трябва да е едно и също във всички начини на плащане; намерени: ${paymentIds.map((id) => `"${id}"`).join(', ')}.`,
-    );
-  }
-  const meansCodes = distinct('cac:PaymentMeans/cbc:PaymentMeansCode');
-  if (meansCodes.length > 1) {
-    fatal(
-      'UBL-SR-47',
-      `${rootPath}/cac:PaymentMeans/cbc:PaymentMeansCode`,
-      `All payment means must use the same payment means type code (BT-81); found ${meansCodes.map((code) => `"${code}"`).join(', ')}.`,
-      `Всички начини на плащане трябва да имат един и същ код на вид плащане (BT-81); намерени: ${meansCodes.map((code) => `"${code}"`).join(', ')}.`,
-    );
-  }
-  return findings;
 }
 
 /** Peppol BIS 3 rules that look at the XML itself rather than at business terms (R008, R043, R044, R101). */
