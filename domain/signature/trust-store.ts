@@ -87,31 +87,8 @@ export function loadTrustStore(paths: string[], options: TrustStoreOptions = {})
   const listDescriptions: string[] = [];
   for (const acceptance of sources.lists) {
     const problem = problemOf.get(acceptance.file);
-    const certificates = acceptance.list?.services.flatMap((service) => service.certificates).length ?? 0;
-    const list = acceptance.list;
-    const about = list
-      ? `trusted list ${list.kind === 'lotl' ? 'LOTL ' : ''}${list.territory ?? ''} #${list.sequenceNumber ?? '?'} issued ${list.issued ?? '?'}, ${certificates} CA/QC certificates, sha256 ${acceptance.sha256}`
-      : `sha256 ${acceptance.sha256}`;
-    listDescriptions.push(
-      `${acceptance.file} (${about}) ${problem ? `not used: ${problem.code}` : (acceptance.verdict?.detail ?? '')}`,
-    );
-    if (problem || !list) continue;
-    const restsOn = [
-      ...acceptance.vouchedBy.map((file) => ({
-        file,
-        kind: sources.lists.some((other) => other.file === file)
-          ? ('trusted-list' as const)
-          : ('trust-anchor' as const),
-      })),
-    ];
-    for (const service of list.services)
-      for (const certificate of service.certificates)
-        listAnchors.push({
-          certificate,
-          source: acceptance.file,
-          service: { name: service.name, history: service.history },
-          restsOn,
-        });
+    listDescriptions.push(describeList(acceptance, problem));
+    if (!problem) listAnchors.push(...anchorsOf(acceptance, sources.lists));
   }
   const descriptions = [...sources.snapshots, ...sources.caDescriptions, ...listDescriptions];
   const store: TrustStore = {
@@ -122,6 +99,32 @@ export function loadTrustStore(paths: string[], options: TrustStoreOptions = {})
   };
   sources.stores.set(key, store);
   return store;
+}
+
+function describeList(acceptance: ListAcceptance, problem: TrustWarning | undefined): string {
+  const list = acceptance.list;
+  const certificates = list?.services.flatMap((service) => service.certificates).length ?? 0;
+  const about = list
+    ? `trusted list ${list.kind === 'lotl' ? 'LOTL ' : ''}${list.territory ?? ''} #${list.sequenceNumber ?? '?'} issued ${list.issued ?? '?'}, ${certificates} CA/QC certificates, sha256 ${acceptance.sha256}`
+    : `sha256 ${acceptance.sha256}`;
+  const verdict = problem ? `not used: ${problem.code}` : (acceptance.verdict?.detail ?? '');
+  return `${acceptance.file} (${about}) ${verdict}`;
+}
+
+/** A usable list's CA/QC certificates, each with its service and what the list's acceptance rests on. */
+function anchorsOf(acceptance: ListAcceptance, lists: ListAcceptance[]): TrustAnchor[] {
+  const restsOn = acceptance.vouchedBy.map((file) => ({
+    file,
+    kind: lists.some((other) => other.file === file) ? ('trusted-list' as const) : ('trust-anchor' as const),
+  }));
+  return (acceptance.list?.services ?? []).flatMap((service) =>
+    service.certificates.map((certificate) => ({
+      certificate,
+      source: acceptance.file,
+      service: { name: service.name, history: service.history },
+      restsOn,
+    })),
+  );
 }
 
 /** The status of a trusted-list service at a given time (undefined before its first status). */

@@ -40,7 +40,7 @@ export function judgeListSignatures(lists: ListFile[], signers: SignerFile[]): L
 
   const lotls = lists
     .filter((entry) => entry.list?.kind === 'lotl')
-    .map((entry) => judged(entry, operatorCertificates, signerFileOf));
+    .map((entry) => judgedAgainst(entry, operatorCertificates, signerFileOf));
   const nationals = lists
     .filter((entry) => entry.list?.kind !== 'lotl')
     .map((entry) => {
@@ -55,7 +55,7 @@ export function judgeListSignatures(lists: ListFile[], signers: SignerFile[]): L
       );
       // A list its LOTL names is checked against the LOTL's certificates only; the operator's stand in for a
       // list no usable LOTL names (a national list loaded alone).
-      if (pivots.length === 0) return judged(entry, operatorCertificates, signerFileOf);
+      if (pivots.length === 0) return judgedAgainst(entry, operatorCertificates, signerFileOf);
       const verdict = checkListSignature(
         entry.list.document,
         pivots.flatMap((pivot) => pivot.signers),
@@ -70,7 +70,7 @@ export function judgeListSignatures(lists: ListFile[], signers: SignerFile[]): L
   return [...lotls, ...nationals].sort((a, b) => order.get(a.file)! - order.get(b.file)!);
 }
 
-function judged(
+function judgedAgainst(
   entry: ListFile,
   allowed: Certificate[],
   signerFilesOf: (certificate: Certificate) => string[],
@@ -108,11 +108,7 @@ export function listProblemAt(
       `the signing certificate ${signer.subject} is valid only from ${signer.notBefore.toISOString()} to ${signer.notAfter.toISOString()}`,
     );
   if (list.nextUpdate && !(list.nextUpdate.getTime() > now.getTime()))
-    return trustedListWarning(
-      'TRUSTED_LIST_EXPIRED',
-      file,
-      `NextUpdate ${isoOrInvalid(list.nextUpdate)} is before ${now.toISOString()}`,
-    );
+    return trustedListWarning('TRUSTED_LIST_EXPIRED', file, `NextUpdate ${isoOrInvalid(list.nextUpdate)}`);
   if (acceptance.dependsOnLotl) {
     const lotl = all.find((other) => other.file === acceptance.dependsOnLotl);
     const lotlProblem = lotl && listProblemAt(lotl, all, now);
