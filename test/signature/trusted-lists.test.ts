@@ -20,6 +20,7 @@ import {
   type TrustMaterial,
 } from '../../domain/signature';
 import type { SnapshotManifest } from '../../domain/signature/trusted-lists/snapshot';
+import { updateTrustSnapshot } from '../../domain/signature/trusted-lists/update';
 import { loadConfig } from '../../platform/config';
 import { createTestPki, oneByteChanged, trustedListXml, type TestPki } from '../support/pki';
 
@@ -240,8 +241,42 @@ describe('a national list loaded without a LOTL', () => {
     const report = await verifyUnder([pki.trustedListPath], []);
     expect(report).toMatchObject({ indication: 'TOTAL-PASSED', level: 'qualified' });
     expect(report.trustSnapshot).toMatch(
-      /^trust snapshot \d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ \(.*manifest sha256 [0-9a-f]{64}\)/,
+      /^trust snapshot \d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ(-\d+)? \(.*manifest sha256 [0-9a-f]{64}\)/,
     );
+  });
+});
+
+describe('trust snapshots', () => {
+  it('a later update is a new snapshot: the earlier one stays as it was, and still verifies what it verified', async () => {
+    const trustDir = join(work, 'snapshots-kept', 'trust');
+    const update = async (sequenceNumber: number) =>
+      updateTrustSnapshot({
+        trustDir,
+        lists: [
+          { name: 'eu-lotl.xml', bytes: Buffer.from(await pki.lotlXml()), source: 'test' },
+          {
+            name: 'TSL_BG.xml',
+            bytes: Buffer.from(await pki.nationalListXml({ sequenceNumber })),
+            source: 'test',
+          },
+        ],
+        signers: [{ name: 'lotl.pem', bytes: readFileSync(pki.lotlSignerPath), source: pki.lotlSignerPath }],
+      });
+    const first = await update(7);
+    const firstManifest = readFileSync(join(first.dir, 'manifest.json'));
+    const second = await update(8);
+    expect(second.dir).not.toBe(first.dir);
+    expect(second.current).toBe(true);
+    expect(resolve(trustDir, readlinkSync(join(trustDir, 'current')))).toBe(second.dir);
+    expect(readFileSync(join(first.dir, 'manifest.json'))).toEqual(firstManifest);
+
+    const old = await verifyUnder([first.dir], []);
+    expect(old.level).toBe('qualified');
+    expect(old.trustSnapshot).toContain(`trust snapshot ${first.manifest.id} `);
+    expect(old.trustSnapshot).toContain('TSL_BG.xml (trusted list BG #7');
+    const now = await verifyUnder([join(trustDir, 'current')], []);
+    expect(now.trustSnapshot).toContain(`trust snapshot ${second.manifest.id} `);
+    expect(now.trustSnapshot).toContain('TSL_BG.xml (trusted list BG #8');
   });
 });
 
@@ -310,7 +345,7 @@ describe('bin/hub trust update', () => {
     expect(report.trustSnapshot).toContain(`trust snapshot ${manifest.id} (${snapshotDir}, manifest sha256`);
   });
 
-  it('keeps a LOTL it cannot verify out of use: the previous snapshot stays current, and the exit code says so', async () => {
+  it('keeps a snapshot whose LOTL it cannot verify but does not make it current, and the exit code says so', async () => {
     const dataDir = join(work, 'data-bad-lotl');
     const lotl = join(listFolder({ 'eu-lotl.xml': await pki.lotlXml({ signer: null }) }), 'eu-lotl.xml');
     const result = await hub(['trust', 'update', '--lotl', lotl, '--lotl-signer', pki.lotlSignerPath], {

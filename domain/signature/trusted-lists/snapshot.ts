@@ -62,12 +62,15 @@ export function readSnapshotManifest(
   return { manifest, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-/** A snapshot id from its creation time: sortable, and a valid folder name everywhere. */
-export function snapshotIdAt(time: Date): string {
-  return time
+/** A snapshot id from its creation time (sortable, a valid folder name everywhere), made unique within the second. */
+export function snapshotIdAt(trustDir: string, time: Date): string {
+  const base = time
     .toISOString()
     .replace(/\.\d{3}Z$/, 'Z')
     .replace(/:/g, '-');
+  let id = base;
+  for (let n = 2; existsSync(join(trustDir, 'snapshots', id)); n++) id = `${base}-${n}`;
+  return id;
 }
 
 /** Writes a snapshot folder whole under a temporary name and renames it into place; returns its folder. */

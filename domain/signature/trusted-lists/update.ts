@@ -74,7 +74,7 @@ export function updateTrustSnapshot(update: TrustUpdate): TrustUpdateResult {
   });
   const manifest: SnapshotManifest = {
     format: SNAPSHOT_FORMAT,
-    id: snapshotIdAt(now),
+    id: snapshotIdAt(update.trustDir, now),
     created: now.toISOString(),
     lists: entries,
     signers: signers.map((signer) => signer.name),
