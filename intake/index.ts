@@ -6,8 +6,10 @@ import { recordReceivedInvoice, type InvoiceRecord } from '../db/invoices';
 import type { Issuer } from '../db/issuers';
 import { InvoiceFormatError, parseInvoice, summarizeInvoice } from '../domain/invoice';
 import { decodeStatement } from '../domain/payments/statements';
-import { XmlInputError } from '../domain/xml';
+import { parseXml, XmlInputError } from '../domain/xml';
 import type { HubConfig } from '../platform/config';
+import { deliveries } from '../platform/metrics';
+import { refusedFact } from './invoice-facts';
 import { lifecycleWorkflowId, type LifecycleInput } from '../workflows/messages';
 import { Channel as ChannelAttribute, InvoiceNumber, IssuerId } from '../workflows/search-attributes';
 
@@ -53,10 +55,18 @@ export interface Accepted {
   created: boolean;
 }
 
-export async function acceptInvoice(
-  { db, temporal, config }: IntakeDeps,
-  delivery: Delivery,
-): Promise<Accepted> {
+export async function acceptInvoice(deps: IntakeDeps, delivery: Delivery): Promise<Accepted> {
+  try {
+    const accepted = await acceptOnce(deps, delivery);
+    deliveries.inc({ channel: delivery.channel, outcome: accepted.created ? 'accepted' : 'duplicate' });
+    return accepted;
+  } catch (error) {
+    if (error instanceof IntakeError) deliveries.inc({ channel: delivery.channel, outcome: error.code });
+    throw error;
+  }
+}
+
+async function acceptOnce({ db, temporal, config }: IntakeDeps, delivery: Delivery): Promise<Accepted> {
   if (delivery.issuer.deactivatedAt) {
     // The channels refuse a deactivated issuer before this (SFTP login, AS2 partner, API key); this is the backstop
     // for whatever was received before the deactivation and is processed after it.
@@ -104,8 +114,12 @@ export async function acceptInvoice(
 
 function readSummary(bytes: Buffer) {
   let summary;
+  let refusal;
   try {
-    summary = summarizeInvoice(parseInvoice(bytes));
+    const document = parseXml(bytes);
+    const invoice = parseInvoice(document);
+    refusal = refusedFact(document, invoice);
+    summary = summarizeInvoice(invoice);
   } catch (error) {
     // Only the parser's own verdicts describe the sender's input; anything else is the hub's fault and stays a 500.
     if (!(error instanceof XmlInputError || error instanceof InvoiceFormatError)) throw error;
@@ -121,6 +135,7 @@ function readSummary(bytes: Buffer) {
     }
     throw new IntakeError(error.code, error.message, error.code === 'TOO_LARGE' ? 413 : 422);
   }
+  if (refusal) throw new IntakeError(refusal.code, refusal.message, 422);
   if (!summary.number?.trim()) {
     throw new IntakeError('MISSING_INVOICE_NUMBER', 'the invoice has no number (BT-1)', 422);
   }
