@@ -11,7 +11,9 @@ import type { HubConfig } from '../platform/config';
 import { createDevMailRouter } from './dev-mail';
 import { errorHandler, HttpError } from './errors';
 import { createIssuerApi } from './issuer-api';
+import { createMetricsRouter } from './metrics';
 import { ISSUER_DISPUTE_JSON_PATHS } from './issuer-disputes';
+import { refuseNulCharacters } from './nul-characters';
 import { openApiDocument } from './openapi';
 import { createProviderNotifyRoutes } from './payments/provider-notify';
 import { createPortalRouter, PORTAL_API_BASE } from './portal';
@@ -42,9 +44,11 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   app.get('/api/v1/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  app.use(createMetricsRouter(deps));
   // JSON bodies must be parsed before validation; the issuer API reads its XML bodies raw after it.
   app.use(PORTAL_API_BASE, express.json({ limit: '16kb' }));
   app.use(ISSUER_DISPUTE_JSON_PATHS, express.json({ limit: '16kb' }));
+  app.use('/api/v1', refuseNulCharacters);
   app.use(
     '/api/v1',
     OpenApiValidator.middleware({
