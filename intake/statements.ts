@@ -7,7 +7,7 @@ import {
   type StatementSource,
 } from '../db/payments/statement-imports';
 import { parseInvoice } from '../domain/invoice';
-import { StatementError } from '../domain/payments/model';
+import { StatementError, type BankStatement } from '../domain/payments/model';
 import { readStatement } from '../domain/payments/statements';
 import type { HubConfig } from '../platform/config';
 
@@ -58,8 +58,7 @@ export async function startStatementImport(
 
 function readingRefusal(content: Buffer, fileName: string): { code: string; message: string } | undefined {
   try {
-    readStatement(content, fileName);
-    return undefined;
+    return oversizedAmount(readStatement(content, fileName), fileName);
   } catch (failure) {
     if (!(failure instanceof StatementError)) throw failure;
     const invoice = failure.code === 'UNKNOWN_FORMAT' ? invoiceNumberIn(content) : undefined;
@@ -72,6 +71,33 @@ function readingRefusal(content: Buffer, fileName: string): { code: string; mess
         'Invoices are delivered to /inbox over SFTP or by POST /api/v1/invoices; nothing was imported.',
     };
   }
+}
+
+/** ISO 20022 amounts have at most 18 digits (camt's ActiveOrHistoricCurrencyAndAmount), MT940's 15 characters fewer. */
+const MAX_AMOUNT_DIGITS = 18;
+
+/**
+ * An amount with more digits than any bank writes (40, say, with balances made to add up) is no payment to match:
+ * the file is refused with the entry, before it reaches the ledger.
+ */
+function oversizedAmount(
+  statements: BankStatement[],
+  fileName: string,
+): { code: string; message: string } | undefined {
+  for (const statement of statements) {
+    for (const entry of statement.entries) {
+      const digits = entry.amount.replace(/\D/g, '').replace(/^0+/, '').length;
+      if (digits > MAX_AMOUNT_DIGITS) {
+        return {
+          code: 'BAD_AMOUNT',
+          message:
+            `${fileName}: entry ${entry.index + 1} of statement ${statement.id} has the amount ${entry.amount.slice(0, 30)}…, ` +
+            `${digits} digits; a bank statement amount has at most ${MAX_AMOUNT_DIGITS}. Nothing was imported.`,
+        };
+      }
+    }
+  }
+  return undefined;
 }
 
 /** The number of the invoice these bytes are ('' when it has none), or undefined when they are no invoice. */
