@@ -65,10 +65,13 @@ async function receive(deps: As2ReceiverDeps, req: Request, res: Response): Prom
   const headers = lowerCaseHeaders(req);
   const request = readRequest(headers);
   if (!request) {
-    res
-      .status(400)
-      .type('text')
-      .send('not an AS2 message: AS2-From, AS2-To and Message-ID headers are required (RFC 4130)');
+    // Without them there is nobody to address an MDN to: the answer is the gateway's error form.
+    res.status(400).json({
+      error: {
+        code: 'NOT_AN_AS2_MESSAGE',
+        message: 'not an AS2 message: AS2-From, AS2-To and Message-ID headers are required (RFC 4130)',
+      },
+    });
     return;
   }
   const earlier = await findAs2Message(deps.db, request.as2From, request.messageId);
@@ -103,6 +106,8 @@ async function receive(deps: As2ReceiverDeps, req: Request, res: Response): Prom
         partnerCertificates: partner.certificates.filter((c) => c.usage === 'signing').map((c) => c.pem),
         requireSignature: partner.requireSignature,
         requireEncryption: partner.requireEncryption,
+        // A compressed payload may not inflate past the largest message the hub takes (a zlib bomb).
+        maxDecompressedBytes: deps.config.as2.maxMessageBytes,
       },
     );
   } catch (error) {

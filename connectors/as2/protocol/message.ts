@@ -45,6 +45,8 @@ export interface OpenAs2Options {
   at?: Date;
   /** The MIC algorithm when the sender neither asks for one nor signs; default sha1 (see `chooseMicAlgorithm`). */
   defaultMicAlgorithm?: MicAlgorithm;
+  /** Most bytes a compressed layer may inflate to; default MAX_DECOMPRESSED_BYTES. */
+  maxDecompressedBytes?: number;
 }
 
 export type As2Layer = 'signed' | 'encrypted' | 'compressed';
@@ -92,6 +94,7 @@ export function openAs2Message(inbound: InboundAs2Message, options: OpenAs2Optio
     own: readOwnIdentities(options.own),
     trusted: readCertificates(options.partnerCertificates, 'Partner'),
     at: options.at,
+    maxDecompressedBytes: options.maxDecompressedBytes,
   };
   const http = mimeEntityFromHttp(inbound.headers, inbound.body);
   const unwrapped = unwrap(http, keys);
@@ -161,6 +164,7 @@ interface Keys {
   own: OwnIdentity[];
   trusted: CmsCertificate[];
   at?: Date;
+  maxDecompressedBytes?: number;
 }
 
 interface UnwrapState {
@@ -205,7 +209,7 @@ function peel(entity: MimeEntity, keys: Keys, state: UnwrapState): Inner {
     content = decrypted.content;
   } else if (contentType === OID.compressedData) {
     state.layers.push('compressed');
-    content = decompressData(ber);
+    content = decompressData(ber, keys.maxDecompressedBytes);
   } else if (contentType === id_signedData) {
     const verified = verifySignedData(ber, { trusted: keys.trusted, at: keys.at });
     recordSignature(state, verified, false);
