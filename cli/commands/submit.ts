@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../../platform/config';
+import { InvoiceFileError, readInvoiceFile } from './verify';
 
 interface ApiOptions {
   url?: string;
@@ -26,6 +26,7 @@ export function registerSubmitCommands(program: Command): void {
     .option('--api-key <key>', 'issuer API key (default HUB_API_KEY)')
     .action(async (files: string[], options: ApiOptions) => {
       const { apiKey, url } = apiTarget(options);
+      const maxBytes = loadConfig().maxInvoiceBytes;
       let failures = 0;
       for (const file of files) {
         let line: string;
@@ -33,7 +34,7 @@ export function registerSubmitCommands(program: Command): void {
           const response = await fetch(`${url}/api/v1/invoices`, {
             method: 'POST',
             headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/xml' },
-            body: fs.readFileSync(file),
+            body: new Uint8Array(await readInvoiceFile(file, maxBytes)),
           });
           const body = (await response.json()) as {
             id?: string;
@@ -49,7 +50,10 @@ export function registerSubmitCommands(program: Command): void {
           }
         } catch (error) {
           failures += 1;
-          line = `${file}\tERROR\t${(error as Error).message}`;
+          line =
+            error instanceof InvoiceFileError
+              ? `${file}\tNOT SENT\t${error.code}\t${error.message}`
+              : `${file}\tERROR\t${(error as Error).message}`;
         }
         process.stdout.write(line + '\n');
       }

@@ -1,3 +1,4 @@
+import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import { X509Certificate } from 'node:crypto';
 import type { Command } from 'commander';
@@ -44,8 +45,13 @@ export function registerVerifyCommand(program: Command): void {
     )
     .action(async (files: string[], options: VerifyOptions) => {
       const tally = { passed: 0, failed: 0, indeterminate: 0 };
+      const maxBytes = loadConfig().maxInvoiceBytes;
       for (const file of files) {
-        const receipt = await receiptReport(file, options);
+        const read = await readInvoiceFile(file, maxBytes).catch((error: unknown) => {
+          if (error instanceof InvoiceFileError) return error;
+          throw error;
+        });
+        const receipt = Buffer.isBuffer(read) ? await receiptReport(read, options) : undefined;
         if (receipt) {
           if (receipt.valid) tally.passed++;
           else tally.failed++;
@@ -54,7 +60,15 @@ export function registerVerifyCommand(program: Command): void {
           );
           continue;
         }
-        const report = await verifyFile(file, options);
+        const report = Buffer.isBuffer(read)
+          ? await verifyInvoice(read, {
+              file,
+              trust: options.trust,
+              crls: options.crl,
+              offline: options.offline,
+              requireSignature: options.requireSignature,
+            })
+          : unreadableReport(file, read);
         if (report.indication === 'TOTAL-PASSED') tally.passed++;
         else if (report.indication === 'TOTAL-FAILED') tally.failed++;
         else tally.indeterminate++;
@@ -72,52 +86,91 @@ export function registerVerifyCommand(program: Command): void {
     });
 }
 
-async function verifyFile(file: string, options: VerifyOptions): Promise<InvoiceReport> {
-  let bytes: Uint8Array;
+/** Why a file named on the command line was not read: what it is, and a code for scripts. */
+export class InvoiceFileError extends Error {
+  constructor(
+    readonly code: 'HUB-FILE' | 'HUB-FILE-NOT-REGULAR' | 'HUB-FILE-TOO-LARGE',
+    message: string,
+    readonly messageBg: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The file's bytes, read only when it is a regular file of at most `maxBytes` (the hub's MAX_INVOICE_BYTES): a
+ * device such as /dev/zero, a FIFO or a huge file would otherwise be read until memory runs out. At most
+ * `maxBytes + 1` bytes are read, so a file that grows after its size was looked at is still refused.
+ */
+export async function readInvoiceFile(file: string, maxBytes: number): Promise<Buffer> {
+  let handle;
   try {
-    bytes = await fs.readFile(file);
+    handle = await fs.open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return {
-      file,
-      indication: 'TOTAL-FAILED',
-      subIndication: 'FORMAT_FAILURE',
-      document: null,
-      validation: {
-        valid: false,
-        findings: [
-          {
-            ruleId: 'HUB-FILE',
-            severity: 'fatal',
-            path: '/',
-            message: `The file cannot be read: ${reason}`,
-            messageBg: `Файлът не може да бъде прочетен: ${reason}`,
-          },
-        ],
-      },
-      signature: { present: false, intact: false, level: 'none', checks: [], indication: 'INDETERMINATE' },
-    };
+    throw new InvoiceFileError(
+      'HUB-FILE',
+      `The file cannot be read: ${reason}`,
+      `Файлът не може да бъде прочетен: ${reason}`,
+    );
   }
-  return verifyInvoice(bytes, {
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) {
+      throw new InvoiceFileError(
+        'HUB-FILE-NOT-REGULAR',
+        `${file} is not a regular file (a folder, device, FIFO or socket); give an invoice file`,
+        `${file} не е обикновен файл (папка, устройство, FIFO или сокет); посочете файл с фактура`,
+      );
+    }
+    const tooLarge = (size: number) =>
+      new InvoiceFileError(
+        'HUB-FILE-TOO-LARGE',
+        `${file} has ${size} bytes; an invoice may have at most ${maxBytes} bytes (MAX_INVOICE_BYTES)`,
+        `${file} е ${size} байта; фактурата може да бъде най-много ${maxBytes} байта (MAX_INVOICE_BYTES)`,
+      );
+    if (stat.size > maxBytes) throw tooLarge(stat.size);
+    const buffer = Buffer.alloc(maxBytes + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > maxBytes) throw tooLarge(length);
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    await handle.close();
+  }
+}
+
+function unreadableReport(file: string, refusal: InvoiceFileError): InvoiceReport {
+  return {
     file,
-    trust: options.trust,
-    crls: options.crl,
-    offline: options.offline,
-    requireSignature: options.requireSignature,
-  });
+    indication: 'TOTAL-FAILED',
+    subIndication: 'FORMAT_FAILURE',
+    document: null,
+    validation: {
+      valid: false,
+      findings: [
+        {
+          ruleId: refusal.code,
+          severity: 'fatal',
+          path: '/',
+          message: refusal.message,
+          messageBg: refusal.messageBg,
+        },
+      ],
+    },
+    signature: { present: false, intact: false, level: 'none', checks: [], indication: 'INDETERMINATE' },
+  };
 }
 
 /**
  * A signed view receipt (domain/archive/receipt.ts) is checked as one: its signature, made by the hub's archive key
  * (given with --archive-cert, or this data folder's), or by a signer the trust anchors accept.
  */
-async function receiptReport(file: string, options: VerifyOptions): Promise<ViewReceiptReport | undefined> {
-  let bytes: Buffer;
-  try {
-    bytes = await fs.readFile(file);
-  } catch {
-    return undefined; // verifyFile reports the unreadable file
-  }
+async function receiptReport(bytes: Buffer, options: VerifyOptions): Promise<ViewReceiptReport | undefined> {
   if (!isViewReceipt(bytes)) return undefined;
   let archiveCertificateDer: Buffer | undefined;
   if (options.archiveCert) {
