@@ -9,6 +9,7 @@ import { verifyInvoice as verifyInvoiceDocument } from '../domain/verification';
 import type { HubConfig } from '../platform/config';
 import type { ActivityDeps } from './index';
 import { loadInvoice, loadOriginal } from './load';
+import { rejections, verificationSeconds } from '../platform/metrics';
 
 export interface VerificationOutcome {
   accepted: boolean;
@@ -32,6 +33,7 @@ export function verificationActivities({ db, config }: ActivityDeps) {
       const original = await loadOriginal(db, invoiceId);
       const policy = config.signature.policy;
       const trustData: TrustMaterial[] = [];
+      const timer = verificationSeconds.startTimer();
       const report = await verifyInvoiceDocument(original, {
         collectTrustData: (item) => trustData.push(item),
         file: `${record.number}.xml`,
@@ -69,11 +71,19 @@ export function verificationActivities({ db, config }: ActivityDeps) {
           throw ApplicationFailure.nonRetryable(`cannot read invoice ${invoiceId}: ${error}`);
       }
 
+      timer();
+      if (reasons.length > 0) countRejection(reasons);
       await keepTrustMaterial(db, trustData);
       await saveVerification(db, invoiceId, { ...report, hub: { policy, reasons, warnings } }, summary);
       return { accepted: reasons.length === 0, indication: report.indication, summary, reasons, warnings };
     },
   };
+}
+
+/** One count per refusing rule: its id is what precedes the colon of each reason ("BR-CO-16: …", "HUB-01: …"). */
+function countRejection(reasons: string[]): void {
+  for (const rule of new Set(reasons.map((reason) => /^([A-Za-z0-9-]+):/.exec(reason)?.[1] ?? 'other')))
+    rejections.inc({ rule });
 }
 
 function signatureReasons(

@@ -141,6 +141,14 @@ function portsToClaim(config: HubConfig): PortClaim[] {
   const claims: PortClaim[] = [
     { port: config.port, service: 'the gateway (API and portal)', setting: 'PORT' },
   ];
+  if (config.workerMetrics.port !== 0)
+    claims.push({
+      port: config.workerMetrics.port,
+      host: config.workerMetrics.host,
+      service: "the worker's metrics endpoint",
+      setting: 'WORKER_METRICS_PORT',
+      instead: 'set WORKER_METRICS_PORT=0 for any free port',
+    });
   if (config.sftp.enabled)
     claims.push({
       port: config.sftp.port,

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Db } from '../db';
+import { mails } from '../platform/metrics';
 
 export interface OutgoingMail {
   /** A business key ("notify:<invoiceId>", "receipt:<invoiceId>"): one key, at most one delivery. */
@@ -39,15 +40,24 @@ export function createMailer(db: Db, smtpUrl: string, from: string): Mailer {
         'select state from sent_mail where idempotency_key = $1',
         [mail.idempotencyKey],
       );
-      if (rows[0]?.state === 'sent') return { messageId, alreadySent: true };
-      await transport.sendMail({
-        to: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-        attachments: mail.attachments,
-        messageId,
-      });
+      if (rows[0]?.state === 'sent') {
+        mails.inc({ kind: mail.kind, outcome: 'repeat' });
+        return { messageId, alreadySent: true };
+      }
+      try {
+        await transport.sendMail({
+          to: mail.to,
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
+          attachments: mail.attachments,
+          messageId,
+        });
+      } catch (error) {
+        mails.inc({ kind: mail.kind, outcome: 'failed' });
+        throw error;
+      }
+      mails.inc({ kind: mail.kind, outcome: 'sent' });
       await db.query(`update sent_mail set state = 'sent', sent_at = now() where idempotency_key = $1`, [
         mail.idempotencyKey,
       ]);

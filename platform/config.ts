@@ -50,6 +50,10 @@ export interface HubConfig {
      */
     epay?: { min: string; secret: string; pageUrl: string };
   };
+  /** When set, the gateway's GET /metrics wants `Authorization: Bearer <token>`. */
+  metricsToken?: string;
+  /** Each worker's Prometheus endpoint (GET /metrics); port 0 takes any free one. */
+  workerMetrics: { port: number; host: string };
   sftp: {
     /** The hub's own SFTP server; off with SFTP_ENABLED=false. */
     enabled: boolean;
@@ -145,6 +149,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       epaySimulatorPort: integer(env.EPAY_SIMULATOR_PORT, 8099, 'EPAY_SIMULATOR_PORT'),
     },
     payments: { epay: epayMerchant(env) },
+    metricsToken: env.METRICS_TOKEN || undefined,
+    workerMetrics: {
+      port: integer(env.WORKER_METRICS_PORT, 9464, 'WORKER_METRICS_PORT'),
+      host: env.WORKER_METRICS_HOST || '127.0.0.1',
+    },
     sftp: {
       enabled: env.SFTP_ENABLED !== 'false',
       port: integer(env.SFTP_PORT, 2222, 'SFTP_PORT'),

@@ -1,16 +1,30 @@
 import { NativeConnection, Runtime, Worker, type LogLevel, type LogMetadata } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createPool } from '../db';
+import { freePort } from '../embedded/ports';
 import { createMailer } from '../mail/mailer';
 import { hubSecret, type HubConfig } from '../platform/config';
 import { logger } from '../platform/logger';
+import { serveMetrics } from '../platform/metrics';
 
 /** Runs the invoice lifecycle worker until SIGINT/SIGTERM; in-flight activities finish or are retried elsewhere. */
 export async function runWorker(config: HubConfig): Promise<void> {
   if (!config.temporalAddress || !config.databaseUrl || !config.smtpUrl) {
     throw new Error('the worker needs TEMPORAL_ADDRESS, DATABASE_URL and SMTP_URL (bin/hub start sets them)');
   }
-  Runtime.install({ logger: temporalLogger() });
+  // The SDK's own metrics (task latencies, slots, polls, schedule-to-start: the queue lag) go to a loopback
+  // exporter; the worker's one scrape endpoint serves them after the hub's own.
+  const sdkMetrics = `127.0.0.1:${await freePort()}`;
+  Runtime.install({
+    logger: temporalLogger(),
+    telemetryOptions: {
+      metrics: { prometheus: { bindAddress: sdkMetrics, useSecondsForDurations: true } },
+    },
+  });
+  const metrics = await serveMetrics(config.workerMetrics.port, config.workerMetrics.host, async () =>
+    (await fetch(`http://${sdkMetrics}/metrics`)).text(),
+  );
+  logger.info({ port: metrics.port }, 'worker metrics at /metrics');
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const db = createPool(config.databaseUrl, 20);
   const mailer = createMailer(db, config.smtpUrl, config.mailFrom);
@@ -26,6 +40,7 @@ export async function runWorker(config: HubConfig): Promise<void> {
     logger.info({ taskQueue: config.taskQueue }, 'invoice worker running');
     await worker.run();
   } finally {
+    await metrics.close();
     mailer.close();
     await db.end();
     await connection.close();

@@ -18,6 +18,7 @@ async function embeddedEnv(dataDir: string): Promise<Record<string, string>> {
     'PORT',
     'SFTP_PORT',
     'EPAY_SIMULATOR_PORT',
+    'WORKER_METRICS_PORT',
     'PG_PORT',
     'TEMPORAL_PORT',
     'TEMPORAL_UI_PORT',

@@ -502,6 +502,7 @@ async function startWorkerProcess(config: HubConfig): Promise<WorkerProcess> {
       ...process.env,
       DATA_DIR: process.env.HUB_TEST_ROOT,
       TEMPORAL_TASK_QUEUE: config.taskQueue,
+      WORKER_METRICS_PORT: '0', // two workers run at once
       LOG_LEVEL: 'info',
       LOG_FORMAT: 'json',
     },

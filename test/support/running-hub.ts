@@ -44,6 +44,7 @@ export async function launchHub(options: {
     PORT: String(port),
     SFTP_PORT: String(await freePort()),
     EPAY_SIMULATOR_PORT: String(await freePort()),
+    WORKER_METRICS_PORT: String(await freePort()),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     TEMPORAL_TASK_QUEUE: `e2e-${crypto.randomUUID()}`,
     ...(options.embedded
