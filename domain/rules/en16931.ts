@@ -1,20 +1,11 @@
 /**
- * EN 16931-1 core business rules (BR-01…BR-65), calculation rules (BR-CO-*), decimal rules (BR-DEC-*) and the
- * code-list rules (BR-CL-*) the model carries. Each rule mirrors the condition of the CEN validation artefacts
- * (v1.3.x), expressed over the semantic model; VAT category rules live in vat-categories.ts.
+ * EN 16931-1 core business rules (BR-01…BR-65), calculation rules (BR-CO-*) and decimal rules (BR-DEC-*). Each rule
+ * mirrors the condition of the CEN validation artefacts (v1.3.x), expressed over the semantic model; VAT category
+ * rules live in vat-categories.ts, code-list rules (BR-CL-*) in code-list-rules.ts.
  */
 import type { AllowanceCharge } from '../invoice/model';
 import { type Amount, ZERO, amount, decimalPlaces, round2, show, sum } from './amounts';
-import {
-  ALLOWANCE_REASON_CODES,
-  INVOICE_TYPE_CODES,
-  CREDIT_NOTE_TYPE_CODES,
-  MIME_CODES,
-  PAYMENT_MEANS_CODES,
-  VAT_CATEGORY_CODES,
-  isCountryCode,
-  isCurrencyCode,
-} from './code-lists';
+import { isCountryCode } from './code-lists';
 import { type RuleContext, present, quote, quoteBg } from './context';
 
 export function checkCoreRules(context: RuleContext): void {
@@ -27,7 +18,6 @@ export function checkCoreRules(context: RuleContext): void {
   checkPayment(context);
   checkReferences(context);
   checkDecimals(context);
-  checkCodeLists(context);
 }
 
 function checkDocument(context: RuleContext): void {
@@ -909,138 +899,6 @@ function checkDecimals(context: RuleContext): void {
         `Основата на ${charge.isCharge ? 'надбавка' : 'отстъпка'} ${chargeIndex + 1} на ред ${index + 1}`,
       );
     });
-  });
-}
-
-function checkCodeLists(context: RuleContext): void {
-  const { invoice, paths } = context;
-  const codeList = (
-    ruleId: string,
-    value: string | undefined,
-    allowed: ReadonlySet<string>,
-    path: string,
-    term: string,
-    termBg: string,
-    hint: string,
-  ): void => {
-    if (present(value) && !allowed.has(value)) {
-      context.fatal(
-        ruleId,
-        path,
-        `${term} "${value}" is not in the allowed code list (${hint}).`,
-        `${termBg} "${value}" не е от допустимия списък с кодове (${hint}).`,
-      );
-    }
-  };
-  // Breakdowns, allowances/charges and lines name their VAT category from the one UNCL 5305 list.
-  const vatCategoryCode = (
-    ruleId: string,
-    value: string | undefined,
-    path: string,
-    term: string,
-    termBg: string,
-  ): void => codeList(ruleId, value, VAT_CATEGORY_CODES, path, term, termBg, 'S, Z, E, AE, K, G, O, L, M, B');
-  codeList(
-    'BR-CL-01',
-    invoice.typeCode,
-    invoice.syntax === 'UBL' && invoice.kind === 'CreditNote'
-      ? CREDIT_NOTE_TYPE_CODES
-      : new Set([...INVOICE_TYPE_CODES, ...CREDIT_NOTE_TYPE_CODES]),
-    paths.of('BT-3'),
-    'The invoice type code (BT-3)',
-    'Кодът на вида документ (BT-3)',
-    'UNTDID 1001, e.g. 380 invoice, 381 credit note, 383 debit note',
-  );
-  if (present(invoice.currency) && !isCurrencyCode(invoice.currency)) {
-    context.fatal(
-      'BR-CL-04',
-      paths.of('BT-5'),
-      `The invoice currency code (BT-5) "${invoice.currency}" is not an ISO 4217 currency code (e.g. EUR, BGN).`,
-      `Кодът на валутата (BT-5) "${invoice.currency}" не е код по ISO 4217 (напр. EUR, BGN).`,
-    );
-  }
-  if (present(invoice.vatCurrency) && !isCurrencyCode(invoice.vatCurrency)) {
-    context.fatal(
-      'BR-CL-05',
-      paths.of('BT-6'),
-      `The VAT accounting currency code (BT-6) "${invoice.vatCurrency}" is not an ISO 4217 currency code.`,
-      `Кодът на валутата за отчитане на ДДС (BT-6) "${invoice.vatCurrency}" не е код по ISO 4217.`,
-    );
-  }
-  const countries: [string | undefined, string, string][] = [
-    [invoice.seller.address?.countryCode, paths.of('BT-40'), 'seller'],
-    [invoice.buyer.address?.countryCode, paths.of('BT-55'), 'buyer'],
-    [invoice.taxRepresentative?.address?.countryCode, paths.of('BT-69'), 'tax representative'],
-    [invoice.delivery?.address?.countryCode, paths.of('BT-80'), 'deliver-to'],
-  ];
-  for (const [code, path, role] of countries) {
-    if (present(code) && !isCountryCode(code)) {
-      context.fatal(
-        'BR-CL-14',
-        path,
-        `The ${role} country code "${code}" is not an ISO 3166-1 alpha-2 code (e.g. BG, DE).`,
-        `Кодът на държава "${code}" (${role}) не е код по ISO 3166-1 alpha-2 (напр. BG, DE).`,
-      );
-    }
-  }
-  (invoice.paymentMeans ?? []).forEach((means, index) => {
-    codeList(
-      'BR-CL-16',
-      means.meansCode,
-      PAYMENT_MEANS_CODES,
-      paths.nth('BG-16', index),
-      'The payment means code (BT-81)',
-      'Кодът на начина на плащане (BT-81)',
-      'UNTDID 4461, e.g. 30 credit transfer, 58 SEPA credit transfer, 10 cash',
-    );
-  });
-  invoice.vatBreakdown.forEach((vat, index) => {
-    vatCategoryCode(
-      'BR-CL-17',
-      vat.categoryCode,
-      paths.nth('BG-23', index),
-      'The VAT category code (BT-118)',
-      'Кодът на ДДС категорията (BT-118)',
-    );
-  });
-  invoice.allowanceCharges.forEach((charge, index) => {
-    vatCategoryCode(
-      'BR-CL-17',
-      charge.vatCategoryCode,
-      paths.nth('BG-20', index),
-      'The VAT category code',
-      'Кодът на ДДС категорията',
-    );
-    if (!charge.isCharge)
-      codeList(
-        'BR-CL-19',
-        charge.reasonCode,
-        ALLOWANCE_REASON_CODES,
-        paths.nth('BG-20', index),
-        'The allowance reason code (BT-98)',
-        'Кодът на основанието за отстъпка (BT-98)',
-        'UNTDID 5189',
-      );
-  });
-  invoice.lines.forEach((line, index) => {
-    vatCategoryCode(
-      'BR-CL-18',
-      line.vatCategoryCode,
-      paths.line(index, 'BT-151'),
-      `The VAT category code (BT-151) of line ${index + 1}`,
-      `Кодът на ДДС категорията (BT-151) на ред ${index + 1}`,
-    );
-  });
-  invoice.supportingDocuments?.forEach((document, index) => {
-    const mimeCode = document.attachment?.mimeCode;
-    if (document.attachment && (mimeCode === undefined || !MIME_CODES.has(mimeCode))) {
-      context.fatal(
-        'BR-CL-24',
-        paths.nth('BG-24', index),
-        `The attachment of supporting document ${index + 1} has MIME code ${quote(mimeCode)}; allowed are ${[...MIME_CODES].join(', ')}.`,
-        `Прикаченият файл на придружаващ документ ${index + 1} е с MIME код ${quoteBg(mimeCode)}; допустими са ${[...MIME_CODES].join(', ')}.`,
-      );
-    }
   });
 }
 

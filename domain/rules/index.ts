@@ -4,6 +4,7 @@
  */
 import type { Finding, Invoice } from '../invoice/model';
 import { checkBulgarianRules, isBulgarianSeller } from './bulgarian';
+import { checkCodeListRules } from './code-list-rules';
 import { RuleContext } from './context';
 import { checkCoreRules } from './en16931';
 import { checkPeppolRules, isPeppol } from './peppol';
@@ -19,6 +20,7 @@ export function validateInvoice(invoice: Invoice): Finding[] {
   const context = new RuleContext(invoice);
   context.findings.push(...(invoice.syntaxFindings ?? []));
   checkCoreRules(context);
+  checkCodeListRules(context);
   checkVatCategoryRules(context);
   if (isPeppol(invoice.customizationId)) checkPeppolRules(context);
   if (isBulgarianSeller(invoice)) checkBulgarianRules(context);
