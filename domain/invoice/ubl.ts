@@ -6,11 +6,11 @@
 import type { Element } from '@xmldom/xmldom';
 import { ublCodedValues } from './coded-values';
 import { ublSyntaxFindings } from '../rules/syntax/ubl';
+import { checkPeppolDocument, isPeppol } from '../rules/peppol';
 import { XmlReader, attributeOf, childElements, textOf } from './dom';
 import type {
   AllowanceCharge,
   DocumentKind,
-  Finding,
   Identifier,
   Invoice,
   InvoiceLine,
@@ -338,9 +338,7 @@ export function readUbl(root: Element, kind: DocumentKind): Invoice {
     codedValues: ublCodedValues(root, UBL_NAMESPACES),
     syntaxFindings: [
       ...ublSyntaxFindings(root, kind),
-      ...(/peppol/i.test(ubl.text(root, 'cbc:CustomizationID') ?? '')
-        ? peppolSyntaxFindings(root, kind)
-        : []),
+      ...(isPeppol(ubl.text(root, 'cbc:CustomizationID')) ? checkPeppolDocument(root, kind) : []),
     ],
   };
 }
@@ -350,71 +348,4 @@ function lineElements(root: Element): Element[] {
   return childElements(root, UBL_NAMESPACES.cac, '*').filter(
     (element) => element.localName === 'InvoiceLine' || element.localName === 'CreditNoteLine',
   );
-}
-
-/** Peppol BIS 3 rules that look at the XML itself rather than at business terms (R008, R043, R044, R101). */
-function peppolSyntaxFindings(root: Element, kind: DocumentKind): Finding[] {
-  const findings: Finding[] = [];
-  const emptyElements: string[] = [];
-  const walk = (element: Element, path: string): void => {
-    let hasChild = false;
-    const counts = new Map<string, number>();
-    for (let node = element.firstChild; node; node = node.nextSibling) {
-      if (node.nodeType !== 1) continue;
-      hasChild = true;
-      const child = node as Element;
-      const index = (counts.get(child.nodeName) ?? 0) + 1;
-      counts.set(child.nodeName, index);
-      walk(child, `${path}/${child.nodeName}[${index}]`);
-    }
-    if (!hasChild && (element.textContent ?? '').trim() === '') emptyElements.push(path);
-  };
-  walk(root, `/${kind}`);
-  for (const path of emptyElements.slice(0, 20)) {
-    findings.push({
-      ruleId: 'PEPPOL-EN16931-R008',
-      severity: 'fatal',
-      path,
-      message: `The element ${path} is empty; Peppol documents must not contain empty elements — fill it or remove it.`,
-      messageBg: `Елементът ${path} е празен; документите по Peppol не трябва да съдържат празни елементи — попълнете го или го премахнете.`,
-    });
-  }
-  ubl.all(root, 'cac:AllowanceCharge/cbc:ChargeIndicator').forEach((indicator, index) => {
-    const value = textOf(indicator);
-    if (value !== 'true' && value !== 'false') {
-      findings.push({
-        ruleId: 'PEPPOL-EN16931-R043',
-        severity: 'fatal',
-        path: `/${kind}/cac:AllowanceCharge[${index + 1}]/cbc:ChargeIndicator`,
-        message: `The charge indicator must be exactly "true" or "false"; found "${value}".`,
-        messageBg: `Индикаторът за надбавка трябва да е точно "true" или "false"; намерено "${value}".`,
-      });
-    }
-  });
-  const lineName = kind === 'CreditNote' ? 'cac:CreditNoteLine' : 'cac:InvoiceLine';
-  ubl.all(root, lineName).forEach((line, index) => {
-    const indicator = ubl.text(line, 'cac:Price/cac:AllowanceCharge/cbc:ChargeIndicator');
-    if (indicator !== undefined && indicator !== 'false') {
-      findings.push({
-        ruleId: 'PEPPOL-EN16931-R044',
-        severity: 'fatal',
-        path: `/${kind}/${lineName}[${index + 1}]/cac:Price/cac:AllowanceCharge/cbc:ChargeIndicator`,
-        message: `Line ${index + 1} has a charge on price level (ChargeIndicator "${indicator}"); Peppol allows only a price discount ("false").`,
-        messageBg: `Ред ${index + 1} има надбавка към цената (ChargeIndicator "${indicator}"); Peppol допуска само отстъпка от цената ("false").`,
-      });
-    }
-    ubl.all(line, 'cac:DocumentReference').forEach((reference, referenceIndex) => {
-      const typeCode = ubl.text(reference, 'cbc:DocumentTypeCode');
-      if (typeCode !== '130') {
-        findings.push({
-          ruleId: 'PEPPOL-EN16931-R101',
-          severity: 'fatal',
-          path: `/${kind}/${lineName}[${index + 1}]/cac:DocumentReference[${referenceIndex + 1}]`,
-          message: `A document reference on line ${index + 1} may only carry the invoice line object identifier (BT-128) with document type code 130; found type code ${typeCode === undefined ? 'none' : `"${typeCode}"`}.`,
-          messageBg: `Препратка към документ на ред ${index + 1} може да съдържа само идентификатор на обект (BT-128) с код на вид документ 130; намерен код ${typeCode === undefined ? 'няма' : `"${typeCode}"`}.`,
-        });
-      }
-    });
-  });
-  return findings;
 }

@@ -7,7 +7,6 @@ import { checkBulgarianRules, isBulgarianSeller } from './bulgarian';
 import { checkCodeListRules } from './code-list-rules';
 import { RuleContext } from './context';
 import { checkCoreRules } from './en16931';
-import { checkPeppolRules, isPeppol } from './peppol';
 import { checkVatCategoryRules } from './vat-categories';
 
 export type { Finding } from '../invoice/model';
@@ -22,7 +21,7 @@ export function validateInvoice(invoice: Invoice): Finding[] {
   checkCoreRules(context);
   checkCodeListRules(context);
   checkVatCategoryRules(context);
-  if (isPeppol(invoice.customizationId)) checkPeppolRules(context);
+  // Peppol BIS 3 is checked by the UBL reader over the document itself (./peppol) and arrives with syntaxFindings.
   if (isBulgarianSeller(invoice)) checkBulgarianRules(context);
   return [
     ...context.findings.filter((finding) => finding.severity === 'fatal'),

@@ -265,13 +265,27 @@ describe('Peppol BIS 3 rules', () => {
     ).toBe(false);
   });
 
+  // The Peppol rules read the document itself (as the artefact's XPath does), so these start from the XML.
+  const peppolXml = (edit: (xml: string) => string = (xml) => xml): Invoice =>
+    parseInvoice(
+      edit(
+        fixtureXml
+          .replace(
+            '<cbc:CustomizationID>urn:cen.eu:en16931:2017</cbc:CustomizationID>',
+            '<cbc:CustomizationID>urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0</cbc:CustomizationID><cbc:ProfileID>urn:fdc:peppol.eu:2017:poacc:billing:01:1.0</cbc:ProfileID>',
+          )
+          .replace('schemeID="EM"', 'schemeID="9959"'),
+      ),
+    );
+
   it('R001, R003, R010: business process, buyer reference and buyer electronic address are required', () => {
     const ids = ruleIds(
-      peppol((invoice) => {
-        invoice.profileId = undefined;
-        invoice.buyerReference = undefined;
-        invoice.buyer.electronicAddress = undefined;
-      }),
+      peppolXml((xml) =>
+        xml
+          .replace(/<cbc:ProfileID>[^<]*<\/cbc:ProfileID>/, '')
+          .replace('<cbc:BuyerReference>PO-2026-7</cbc:BuyerReference>', '')
+          .replace('<cbc:EndpointID schemeID="9959">ap@poluchatel.bg</cbc:EndpointID>', ''),
+      ),
     );
     expect(ids).toEqual(
       expect.arrayContaining(['PEPPOL-EN16931-R001', 'PEPPOL-EN16931-R003', 'PEPPOL-EN16931-R010']),
@@ -279,12 +293,16 @@ describe('Peppol BIS 3 rules', () => {
   });
 
   it('R120: the line net amount is quantity × price (within 0.02)', () => {
-    expect(ruleIds(peppol((invoice) => (invoice.lines[0].netPrice = '50.10')))).toContain(
-      'PEPPOL-EN16931-R120',
-    );
-    expect(ruleIds(peppol((invoice) => (invoice.lines[0].netPrice = '50.005')))).not.toContain(
-      'PEPPOL-EN16931-R120',
-    );
+    const withPrice = (price: string): Invoice =>
+      peppolXml((xml) =>
+        xml.replace(
+          '<cbc:PriceAmount currencyID="EUR">50.00</cbc:PriceAmount>',
+          `<cbc:PriceAmount currencyID="EUR">${price}</cbc:PriceAmount>`,
+        ),
+      );
+    expect(ruleIds(peppolXml())).toEqual([]);
+    expect(ruleIds(withPrice('50.10'))).toContain('PEPPOL-EN16931-R120');
+    expect(ruleIds(withPrice('50.005'))).not.toContain('PEPPOL-EN16931-R120');
   });
 
   it('R008: empty elements are refused in a Peppol document', () => {
