@@ -10,6 +10,7 @@ import { type InvoiceReport, verifyInvoice } from '../../domain/verification';
 interface VerifyOptions {
   json?: boolean;
   trust: string[];
+  lotlSigner: string[];
   crl: string[];
   offline?: boolean;
   requireSignature: boolean;
@@ -30,6 +31,12 @@ export function registerVerifyCommand(program: Command): void {
     .option(
       '--trust <dir|file>',
       'trust anchors: CA certificates (folder or file) or a trusted list (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--lotl-signer <pem>',
+      'a certificate allowed to sign the LOTL, or a trusted list given without one (repeatable; a snapshot carries its own)',
       collect,
       [],
     )
@@ -64,6 +71,7 @@ export function registerVerifyCommand(program: Command): void {
           ? await verifyInvoice(read, {
               file,
               trust: options.trust,
+              trustedListSigners: options.lotlSigner,
               crls: options.crl,
               offline: options.offline,
               requireSignature: options.requireSignature,

@@ -357,6 +357,22 @@ describe('bin/hub trust update', () => {
     expect(existsSync(join(dataDir, 'trust', 'current'))).toBe(false);
   });
 
+  it('bin/hub verify takes the LOTL signer with --lotl-signer, and says why a list is not used without it', async () => {
+    const trust = listFolder({ 'LOTL.xml': await pki.lotlXml(), 'TSL_BG.xml': await pki.nationalListXml() });
+    const file = join(work, 'signed-invoice.xml');
+    writeFileSync(file, signedInvoice);
+    const args = ['verify', '--json', '--offline', '--crl', pki.crlPath, '--trust', trust, file];
+    const signed = await hub([...args, '--lotl-signer', pki.lotlSignerPath], {});
+    expect((JSON.parse(signed.stdout) as { signature: SignatureReport }).signature.level).toBe('qualified');
+    const unsigned = await hub(args, {});
+    const report = (JSON.parse(unsigned.stdout) as { signature: SignatureReport }).signature;
+    expect(report.level).not.toBe('qualified');
+    expect(report.trustWarnings?.map((warning) => warning.code)).toEqual([
+      'TRUSTED_LIST_SIGNER_UNKNOWN',
+      'TRUSTED_LIST_SIGNER_UNKNOWN',
+    ]);
+  });
+
   describe('--download', () => {
     let server: Server;
     let origin: string;
