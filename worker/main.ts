@@ -1,5 +1,6 @@
 import { NativeConnection, Runtime, Worker, type LogLevel, type LogMetadata } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { activityLogContext } from '../activities/log-context';
 import { createPool } from '../db';
 import { freePort } from '../embedded/ports';
 import { createMailer } from '../mail/mailer';
@@ -36,6 +37,7 @@ export async function runWorker(config: HubConfig): Promise<void> {
       workflowsPath: require.resolve('../workflows'),
       activities: createActivities({ db, mailer, config, secret: hubSecret(config) }),
       maxConcurrentActivityTaskExecutions: 50,
+      interceptors: { activity: [activityLogContext] },
     });
     logger.info({ taskQueue: config.taskQueue }, 'invoice worker running');
     await worker.run();

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, DefaultLogger } from '@temporalio/worker';
 import { createActivities } from '../../activities';
+import { activityLogContext } from '../../activities/log-context';
 import { createPool, type Db } from '../../db';
 import { createIssuer, type Issuer } from '../../db/issuers';
 import { readMailbox, type StoredMail } from '../../embedded/mail-server';
@@ -45,6 +46,7 @@ export async function startTestHub(overrides: Record<string, string> = {}): Prom
     taskQueue: config.taskQueue,
     workflowBundle: { codePath: process.env.HUB_TEST_WORKFLOW_BUNDLE as string },
     activities: createActivities({ db, mailer, config, secret: 'test-secret' }),
+    interceptors: { activity: [activityLogContext] },
   });
   const running = worker.run();
   const connection = await Connection.connect({ address: config.temporalAddress as string });
