@@ -193,7 +193,9 @@ function invoiceLine(element: Element): InvoiceLine {
       ...(cii.one(settlement, 'ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount')
         ? []
         : (['netAmount'] as const)),
-      ...(cii.one(agreement, 'ram:NetPriceProductTradePrice/ram:ChargeAmount') ? [] : (['netPrice'] as const)),
+      ...(cii.one(agreement, 'ram:NetPriceProductTradePrice/ram:ChargeAmount')
+        ? []
+        : (['netPrice'] as const)),
     ],
   };
 }
@@ -210,8 +212,7 @@ function paymentMeans(element: Element, settlement: Element | undefined): Paymen
       accountId: cii.text(account, 'ram:IBANID') || cii.text(account, 'ram:ProprietaryID') || '',
       accountName: cii.text(account, 'ram:AccountName'),
       serviceProviderId: cii.text(element, 'ram:PayeeSpecifiedCreditorFinancialInstitution/ram:BICID'),
-      absent:
-        cii.one(account, 'ram:IBANID') || cii.one(account, 'ram:ProprietaryID') ? [] : ['accountId'],
+      absent: cii.one(account, 'ram:IBANID') || cii.one(account, 'ram:ProprietaryID') ? [] : ['accountId'],
     })),
     card: card
       ? {

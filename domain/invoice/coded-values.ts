@@ -1,15 +1,16 @@
 /**
- * The coded values the EN 16931 code-list rules (BR-CL-*) check, collected in one walk of the document. The CEN
- * artefacts (1.3.16) match each rule's elements by name and parent wherever they occur, not by business term, so
- * every occurrence is collected: a duplicated element, an amount's currencyID, each quantity's unitCode.
- * Which rule checks which element is the syntax binding, below one table per syntax; the lists are in the rules.
+ * The coded values the EN 16931 code-list rules (BR-CL-*) check, collected in one walk of the document. The
+ * CEN artefacts (1.3.16) match each rule's elements by name and parent wherever they occur, not by business
+ * term, so every occurrence is collected: a duplicated element, an amount's currencyID, each quantity's
+ * unitCode. Which rule checks which element is each syntax's binding, one function each below; the lists
+ * and the checks are in domain/rules/code-list-rules.ts.
  */
 import type { Element } from '@xmldom/xmldom';
 import type { CodeList, CodedValue } from './model';
 
 type RuleId = CodedValue['ruleId'];
 
-/** Where the walk stands: the element, its parent and the local names of its ancestors (namespace-checked). */
+/** Where the walk stands: the element, its parent, its ancestors' qualified names and its XPath. */
 interface Place {
   element: Element;
   parent: Element | undefined;
@@ -50,8 +51,9 @@ function children(parent: Element, namespace: string, localName: string): Elemen
 }
 
 /**
- * Whether an allowance or charge is one by its indicators, as "[ChargeIndicator = true()]" reads them: any indicator
- * equal. (An indicator that is no boolean stops the artefacts with an error; the hub then just checks no reason.)
+ * Whether an allowance or charge is one by its indicators, as "[ChargeIndicator = true()]" reads them: any
+ * indicator equal. (An indicator that is no boolean stops the artefacts with an error; the hub then just
+ * checks no reason.)
  */
 function isChargeIndicated(indicators: string[], charge: boolean): boolean {
   const values = indicators.map(indicator);
@@ -108,7 +110,10 @@ const UBL_AMOUNTS = new Set(
 );
 const UBL_QUANTITIES = new Set(['InvoicedQuantity', 'BaseQuantity', 'CreditedQuantity']);
 
-/** The UBL binding of the CEN artefacts' code-list rules (EN16931-UBL-validation, pattern UBL-model code lists). */
+/**
+ * The UBL binding of the CEN artefacts' code-list rules (EN16931-UBL-validation, pattern UBL-model code
+ * lists).
+ */
 export function ublCodedValues(
   root: Element,
   namespaces: { cac: string; cbc: string; Invoice: string; CreditNote: string },
@@ -219,7 +224,7 @@ export function ublCodedValues(
     )
       return withScheme('BR-CL-07', 'UNTDID 1153');
     if (parentIs(place, 'PartyIdentification')) {
-      // The seller's and the payee's SEPA creditor identifier (BT-90) is bound as a party identifier of scheme SEPA.
+      // The seller's or payee's SEPA creditor identifier (BT-90) is a party identifier of scheme SEPA.
       const sepaAllowed =
         place.ancestors.has('cac:AccountingSupplierParty') || place.ancestors.has('cac:PayeeParty');
       return scheme === 'SEPA' && sepaAllowed ? undefined : withScheme('BR-CL-10', 'ISO 6523 ICD');
@@ -233,8 +238,8 @@ export function ublCodedValues(
 }
 
 /**
- * UBL has no subject code element: the binding writes BT-21 as "#CODE#text" in the note, and the artefact checks
- * the part between the first two "#" when it is three characters long.
+ * UBL has no subject code element: the binding writes BT-21 as "#CODE#text" in the note, and the artefact
+ * checks the part between the first two "#" when it is three characters long.
  */
 function noteSubject(note: Element): ReturnType<Binding> {
   const text = note.textContent ?? '';
@@ -298,7 +303,7 @@ export function ciiCodedValues(
           ? undefined
           : attribute('BR-CL-10', 'ISO 6523 ICD', 'schemeID');
       case 'ID':
-        // Any identifier with a scheme, but a tax registration's (the higher-priority template, before BR-CL-15).
+        // Any identifier with a scheme but a tax registration's (a higher-priority template than BR-CL-15's).
         if (element.hasAttribute('schemeID'))
           return place.ancestors.has('ram:SpecifiedTaxRegistration')
             ? undefined

@@ -105,6 +105,8 @@ export interface VatBreakdown {
   exemptionReason?: string; // BT-120
   exemptionReasonCode?: string; // BT-121
   vatCategory?: VatSchemeCategory; // BT-118/BT-119 under scheme VAT; undefined: none
+  /** UBL: the position (from 0) of the cac:TaxTotal holding this subtotal (BR-CO-14 checks each TaxTotal). */
+  taxTotal?: number;
 }
 
 /** BG-25 Invoice line. */
@@ -207,7 +209,7 @@ export interface Invoice {
   /** Every payment means in document order (BG-16 repeats in UBL); `payment` is the first. */
   paymentMeans?: PaymentInstructions[];
   /** Every VAT total amount as written with its currency (BT-110 and BT-111 before they are told apart). */
-  vatAmounts?: { amount: string; currency?: string }[];
+  vatAmounts?: { amount: string; currency?: string; taxTotal?: number }[]; // taxTotal: UBL, as in VatBreakdown
   /** Every country code element's text as written, anywhere in the document (UBL cbc:IdentificationCode, CII ram:CountryID): BR-B-01 allows split payment only when all are IT. */
   countryCodes?: string[];
   /** CII: the @format of the issue date (BR-03 reads only a date of format 102). */

@@ -44,7 +44,9 @@ function isVatScheme(taxScheme: Element): boolean {
 function vatSchemeCategory(categories: Element[]): VatSchemeCategory | undefined {
   const ofVat = categories.filter(isVatScheme);
   const category = ofVat.find((candidate) => ubl.one(candidate, 'cbc:ID')) ?? ofVat[0];
-  return category ? { code: ubl.text(category, 'cbc:ID'), rate: ubl.text(category, 'cbc:Percent') } : undefined;
+  return category
+    ? { code: ubl.text(category, 'cbc:ID'), rate: ubl.text(category, 'cbc:Percent') }
+    : undefined;
 }
 
 function address(element: Element | undefined): PostalAddress | undefined {
@@ -233,9 +235,13 @@ function sepaCreditorIdOf(root: Element): string | undefined {
 export function readUbl(root: Element, kind: DocumentKind): Invoice {
   const currency = ubl.text(root, 'cbc:DocumentCurrencyCode') ?? '';
   const vatCurrency = ubl.text(root, 'cbc:TaxCurrencyCode');
-  const vatAmounts = ubl
-    .all(root, 'cac:TaxTotal/cbc:TaxAmount')
-    .map((amount) => ({ amount: textOf(amount), currency: attributeOf(amount, 'currencyID') }));
+  const vatAmounts = ubl.all(root, 'cac:TaxTotal').flatMap((taxTotal, index) =>
+    ubl.all(taxTotal, 'cbc:TaxAmount').map((amount) => ({
+      amount: textOf(amount),
+      currency: attributeOf(amount, 'currencyID'),
+      taxTotal: index,
+    })),
+  );
   const totals = ubl.one(root, 'cac:LegalMonetaryTotal');
   const period = ubl.one(root, 'cac:InvoicePeriod');
   const delivery = ubl.one(root, 'cac:Delivery');
@@ -324,7 +330,13 @@ export function readUbl(root: Element, kind: DocumentKind): Invoice {
         .map(([field]) => field),
     },
     vatAmounts,
-    vatBreakdown: ubl.all(root, 'cac:TaxTotal/cac:TaxSubtotal').map(vatBreakdown),
+    vatBreakdown: ubl
+      .all(root, 'cac:TaxTotal')
+      .flatMap((taxTotal, index) =>
+        ubl
+          .all(taxTotal, 'cac:TaxSubtotal')
+          .map((subtotal) => ({ ...vatBreakdown(subtotal), taxTotal: index })),
+      ),
     lines: lineElements(root).map(invoiceLine),
     absent: [
       ...(ubl.one(root, 'cbc:DocumentCurrencyCode') ? [] : (['currency'] as const)),

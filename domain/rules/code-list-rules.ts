@@ -1,7 +1,7 @@
 /**
- * The EN 16931 code-list rules (BR-CL-01…BR-CL-26), as the CEN validation artefacts 1.3.16 check them: each coded
- * value the reader found in the document (domain/invoice/coded-values.ts says which element each rule reads in
- * which syntax) against its list, with the artefacts' own codes (code-lists/).
+ * The EN 16931 code-list rules (BR-CL-01…BR-CL-26), as the CEN validation artefacts 1.3.16 check them: each
+ * coded value the reader found in the document (domain/invoice/coded-values.ts says which element each rule
+ * reads in which syntax) against its list, with the artefacts' own codes (code-lists/).
  */
 import type { CodeList, CodedValue, Syntax } from '../invoice/model';
 import {
@@ -229,7 +229,7 @@ export function isListed(coded: Pick<CodedValue, 'list' | 'value'>, syntax: Synt
 export function checkCodeListRules(context: RuleContext): void {
   const { invoice, paths } = context;
   for (const coded of invoice.codedValues ?? []) if (!isListed(coded, invoice.syntax)) report(context, coded);
-  // BT-81 is read from the model, which holds each payment means' code as the artefacts read it (blank included).
+  // BT-81 comes from the model, which holds each payment means' code as the artefacts read it (blank too).
   (invoice.paymentMeans ?? []).forEach((means, index) => {
     const coded: CodedValue = {
       ruleId: 'BR-CL-16',

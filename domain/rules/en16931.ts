@@ -3,8 +3,8 @@
  * mirrors the condition of the CEN validation artefacts (v1.3.x), expressed over the semantic model; VAT category
  * rules live in vat-categories.ts, code-list rules (BR-CL-*) in code-list-rules.ts.
  */
-import type { AllowanceCharge } from '../invoice/model';
-import { type Amount, ZERO, amount, decimalPlaces, round2, show, sum } from './amounts';
+import type { AllowanceCharge, Invoice, Period, VatBreakdown, VatSchemeCategory } from '../invoice/model';
+import { type Amount, ZERO, amount, decimalPlaces, round2, roundHalfUp, show, sum } from './amounts';
 import { isCountryCode } from './code-lists';
 import { type RuleContext, present, quote, quoteBg } from './context';
 
@@ -31,7 +31,8 @@ function checkDocument(context: RuleContext): void {
     );
   if (!present(invoice.number))
     context.missing('BR-02', paths.of('BT-1'), 'The invoice number (BT-1)', 'номерът на фактурата (BT-1)');
-  if (!present(invoice.issueDate))
+  // The CII artefact reads the issue date only from a DateTimeString of format 102.
+  if (!present(invoice.issueDate) || (invoice.syntax === 'CII' && invoice.issueDateFormat !== '102'))
     context.missing('BR-03', paths.of('BT-2'), 'The invoice issue date (BT-2)', 'датата на издаване (BT-2)');
   if (!present(invoice.typeCode))
     context.missing(
@@ -57,7 +58,7 @@ function checkDocument(context: RuleContext): void {
   }
   const period = invoice.invoicingPeriod;
   if (period) {
-    if (present(period.start) && present(period.end) && period.end < period.start) {
+    if (endsBeforeItStarts(invoice.syntax, period)) {
       context.fatal(
         'BR-29',
         paths.of('BG-14'),
@@ -65,7 +66,9 @@ function checkDocument(context: RuleContext): void {
         `Периодът на фактуриране завършва (${period.end}) преди да започне (${period.start}); крайната дата (BT-74) трябва да е не по-рано от началната (BT-73).`,
       );
     }
-    if (!present(period.start) && !present(period.end) && !present(invoice.taxPointDateCode)) {
+    // UBL accepts a period given only by its VAT point date code (BT-8); CII keeps that code elsewhere.
+    const codeOnly = invoice.syntax === 'UBL' && invoice.taxPointDateCode !== undefined;
+    if (period.start === undefined && period.end === undefined && !codeOnly) {
       context.fatal(
         'BR-CO-19',
         paths.of('BG-14'),
@@ -82,17 +85,17 @@ function checkDocument(context: RuleContext): void {
       `Посочени са и датата на данъчното събитие (BT-7, ${invoice.taxPointDate}), и кодът ѝ (BT-8, ${invoice.taxPointDateCode}); използвайте само едното.`,
     );
   }
-  if (invoice.kind === 'Invoice') {
-    const payable = amount(invoice.totals.payable);
-    if (payable && payable.gt(0) && !present(invoice.dueDate) && !present(invoice.paymentTerms)) {
-      context.fatal(
-        'BR-CO-25',
-        paths.of('BT-9'),
-        `The amount due (BT-115) is ${invoice.totals.payable}, positive, but neither a payment due date (BT-9) nor payment terms (BT-20) are given; add one of them.`,
-        `Сумата за плащане (BT-115) е ${invoice.totals.payable}, положителна, но няма нито падеж (BT-9), нито условия за плащане (BT-20); добавете едно от двете.`,
-      );
-    }
-  }
+}
+
+/**
+ * BR-29, BR-30: a period whose end date is before its start date. UBL compares the two dates; the CII artefact
+ * compares the texts of format 102, so a date of another format (or an empty one) fails whenever both are given.
+ */
+function endsBeforeItStarts(syntax: Invoice['syntax'], period: Period): boolean {
+  const { start, end } = period;
+  if (syntax === 'UBL') return present(start) && present(end) && end < start;
+  if (start === undefined || end === undefined) return false;
+  return !(period.startFormat === '102' && period.endFormat === '102' && end >= start);
 }
 
 function checkParties(context: RuleContext): void {
@@ -102,6 +105,9 @@ function checkParties(context: RuleContext): void {
     context.missing('BR-06', paths.of('BT-27'), 'The seller name (BT-27)', 'името на продавача (BT-27)');
   if (!present(buyer.name))
     context.missing('BR-07', paths.of('BT-44'), 'The buyer name (BT-44)', 'името на купувача (BT-44)');
+  // UBL checks the country inside a postal address; CII checks it from the root, so a missing address lacks it too.
+  const countryChecked = (party: typeof seller): boolean =>
+    party.address !== undefined || invoice.syntax === 'CII';
   if (!seller.address)
     context.missing(
       'BR-08',
@@ -109,7 +115,7 @@ function checkParties(context: RuleContext): void {
       'The seller postal address (BG-5)',
       'пощенският адрес на продавача (BG-5)',
     );
-  else if (!present(seller.address.countryCode))
+  if (countryChecked(seller) && !present(seller.address?.countryCode))
     context.missing(
       'BR-09',
       paths.of('BT-40'),
@@ -123,7 +129,7 @@ function checkParties(context: RuleContext): void {
       'The buyer postal address (BG-8)',
       'пощенският адрес на купувача (BG-8)',
     );
-  else if (!present(buyer.address.countryCode))
+  if (countryChecked(buyer) && !present(buyer.address?.countryCode))
     context.missing(
       'BR-11',
       paths.of('BT-55'),
@@ -188,7 +194,10 @@ function checkParties(context: RuleContext): void {
       'кодът на държавата на доставка (BT-80)',
     );
   }
-  if (seller.electronicAddress && !present(seller.electronicAddress.scheme)) {
+  // UBL asks only that the schemeID attribute be there; CII that it be non-empty.
+  const schemeMissing = (scheme: string | undefined): boolean =>
+    invoice.syntax === 'UBL' ? scheme === undefined : !present(scheme);
+  if (seller.electronicAddress && schemeMissing(seller.electronicAddress.scheme)) {
     context.missing(
       'BR-62',
       paths.of('BT-34'),
@@ -196,7 +205,7 @@ function checkParties(context: RuleContext): void {
       'идентификаторът на схемата на електронния адрес на продавача (BT-34, атрибут schemeID)',
     );
   }
-  if (buyer.electronicAddress && !present(buyer.electronicAddress.scheme)) {
+  if (buyer.electronicAddress && schemeMissing(buyer.electronicAddress.scheme)) {
     context.missing(
       'BR-63',
       paths.of('BT-49'),
@@ -204,11 +213,12 @@ function checkParties(context: RuleContext): void {
       'идентификаторът на схемата на електронния адрес на купувача (BT-49, атрибут schemeID)',
     );
   }
+  // The artefacts ask for the identifier elements (a tax registration other than VAT does not count), empty or not.
   if (
-    !present(seller.vatId) &&
-    !present(seller.taxRegistrationId) &&
+    !invoice.absent?.includes('seller') &&
+    seller.vatId === undefined &&
     seller.identifiers.length === 0 &&
-    !present(seller.legalRegistrationId?.value)
+    seller.legalRegistrationId === undefined
   ) {
     context.fatal(
       'BR-CO-26',
@@ -234,6 +244,35 @@ function checkParties(context: RuleContext): void {
   }
 }
 
+/** A required field whose element is absent (a model not read from XML has no record: an empty value counts). */
+function isAbsent<Field extends string>(
+  item: { absent?: Field[] } & Record<Field, string>,
+  field: Field,
+): boolean {
+  return item.absent ? item.absent.includes(field) : !present(item[field]);
+}
+
+/**
+ * The VAT category code as the artefacts find it: only in a category of scheme VAT, and there when its element
+ * is, empty or not. A model not read from XML has no `vatCategory` record; its plain code is used then.
+ */
+function vatSchemeCode(
+  item: { vatCategory?: VatSchemeCategory },
+  code: string | undefined,
+): string | undefined {
+  if (!('vatCategory' in item)) return present(code) ? code : undefined;
+  return item.vatCategory?.code === undefined ? undefined : (code ?? '');
+}
+
+/** The VAT rate as the artefacts find it: only in a category of scheme VAT. */
+function vatSchemeRate(
+  item: { vatCategory?: VatSchemeCategory },
+  rate: string | undefined,
+): string | undefined {
+  if (!('vatCategory' in item)) return rate;
+  return item.vatCategory === undefined ? undefined : rate;
+}
+
 function isVatPrefix(prefix: string): boolean {
   return prefix === 'EL' || prefix === 'XI' || prefix === '1A' || isCountryCode(prefix);
 }
@@ -250,14 +289,15 @@ function checkLines(context: RuleContext): void {
         `The line identifier (BT-126) of ${where}`,
         `идентификаторът (BT-126) на ${whereBg}`,
       );
-    if (!present(line.quantity))
+    // The artefacts ask for the quantity, net amount and price elements and the unitCode attribute, empty or not.
+    if (isAbsent(line, 'quantity'))
       context.missing(
         'BR-22',
         paths.line(index, 'BT-129'),
         `The invoiced quantity (BT-129) of ${where}`,
         `количеството (BT-129) на ${whereBg}`,
       );
-    else if (!present(line.unitCode)) {
+    if (line.unitCode === undefined) {
       context.missing(
         'BR-23',
         paths.line(index, 'BT-129'),
@@ -265,7 +305,7 @@ function checkLines(context: RuleContext): void {
         `мерната единица (BT-130, атрибут unitCode) на ${whereBg}`,
       );
     }
-    if (!present(line.netAmount))
+    if (isAbsent(line, 'netAmount'))
       context.missing(
         'BR-24',
         paths.line(index, 'BT-131'),
@@ -279,14 +319,16 @@ function checkLines(context: RuleContext): void {
         `The item name (BT-153) of ${where}`,
         `наименованието на стоката или услугата (BT-153) на ${whereBg}`,
       );
-    if (!present(line.netPrice))
+    const priceAbsent = isAbsent(line, 'netPrice');
+    if (priceAbsent)
       context.missing(
         'BR-26',
         paths.line(index, 'BT-146'),
         `The item net price (BT-146) of ${where}`,
         `нетната единична цена (BT-146) на ${whereBg}`,
       );
-    else if (amount(line.netPrice)?.lt(0)) {
+    // "price >= 0" fails for a missing price as well.
+    if (priceAbsent || amount(line.netPrice)?.lt(0)) {
       context.fatal(
         'BR-27',
         paths.line(index, 'BT-146'),
@@ -304,7 +346,7 @@ function checkLines(context: RuleContext): void {
     }
     if (line.invoicingPeriod) {
       const { start, end } = line.invoicingPeriod;
-      if (present(start) && present(end) && end < start) {
+      if (endsBeforeItStarts(invoice.syntax, line.invoicingPeriod)) {
         context.fatal(
           'BR-30',
           paths.line(index, 'BG-26'),
@@ -312,7 +354,7 @@ function checkLines(context: RuleContext): void {
           `Периодът на ${whereBg} завършва (${end}) преди да започне (${start}); крайната дата (BT-135) трябва да е не по-рано от началната (BT-134).`,
         );
       }
-      if (!present(start) && !present(end)) {
+      if (start === undefined && end === undefined) {
         context.fatal(
           'BR-CO-20',
           paths.line(index, 'BG-26'),
@@ -321,7 +363,7 @@ function checkLines(context: RuleContext): void {
         );
       }
     }
-    if (!present(line.vatCategoryCode)) {
+    if (vatSchemeCode(line, line.vatCategoryCode) === undefined) {
       context.missing(
         'BR-CO-04',
         paths.line(index, 'BT-151'),
@@ -342,7 +384,7 @@ function checkLines(context: RuleContext): void {
         : `отстъпка ${chargeIndex + 1} на ${whereBg}`;
       if (!present(charge.amount))
         context.missing(amountRule, path, `The amount of ${what}`, `сумата на ${whatBg}`);
-      if (!present(charge.reason) && !present(charge.reasonCode)) {
+      if (charge.reason === undefined && charge.reasonCode === undefined) {
         for (const ruleId of [reasonRule, coRule])
           context.missing(
             ruleId,
@@ -353,7 +395,7 @@ function checkLines(context: RuleContext): void {
       }
     });
     line.attributes?.forEach((attribute, attributeIndex) => {
-      if (!present(attribute.name) || !present(attribute.value)) {
+      if (attribute.name === undefined || attribute.value === undefined) {
         context.fatal(
           'BR-54',
           `${paths.line(index, 'BG-32')}[${attributeIndex + 1}]`,
@@ -398,14 +440,14 @@ function checkAllowancesAndCharges(context: RuleContext): void {
       : `отстъпката на ниво документ ${index + 1} (BG-20)`;
     if (!present(charge.amount))
       context.missing(amountRule, path, `The amount of ${what.toLowerCase()}`, `сумата на ${whatBg}`);
-    if (!present(charge.vatCategoryCode))
+    if (vatSchemeCode(charge, charge.vatCategoryCode) === undefined)
       context.missing(
         categoryRule,
         path,
         `The VAT category code of ${what.toLowerCase()}`,
         `кодът на ДДС категорията на ${whatBg}`,
       );
-    if (!present(charge.reason) && !present(charge.reasonCode)) {
+    if (charge.reason === undefined && charge.reasonCode === undefined) {
       for (const ruleId of [reasonRule, coRule])
         context.missing(
           ruleId,
@@ -420,144 +462,189 @@ function checkAllowancesAndCharges(context: RuleContext): void {
 function checkTotals(context: RuleContext): void {
   const { invoice, paths } = context;
   const totals = invoice.totals;
-  // BT-106, BT-109, BT-112 and BT-115 are mandatory whether or not the totals group is there.
-  {
-    if (!present(totals.lineNetTotal))
+  // These rules live in the totals group's context (UBL cac:LegalMonetaryTotal, CII
+  // ram:SpecifiedTradeSettlementHeaderMonetarySummation): without the group only BR-CO-15 still applies.
+  if (!invoice.absent?.includes('totals')) {
+    if (isAbsent(totals, 'lineNetTotal'))
       context.missing(
         'BR-12',
         paths.of('BT-106'),
         'The sum of invoice line net amounts (BT-106)',
         'сборът на нетните стойности по редове (BT-106)',
       );
-    if (!present(totals.taxExclusive))
+    if (isAbsent(totals, 'taxExclusive'))
       context.missing(
         'BR-13',
         paths.of('BT-109'),
         'The invoice total without VAT (BT-109)',
         'общата сума без ДДС (BT-109)',
       );
-    if (!present(totals.taxInclusive))
+    if (isAbsent(totals, 'taxInclusive'))
       context.missing(
         'BR-14',
         paths.of('BT-112'),
         'The invoice total with VAT (BT-112)',
         'общата сума с ДДС (BT-112)',
       );
-    if (!present(totals.payable))
+    if (isAbsent(totals, 'payable'))
       context.missing(
         'BR-15',
         paths.of('BT-115'),
         'The amount due for payment (BT-115)',
         'сумата за плащане (BT-115)',
       );
+    checkLineNetTotal(context);
+    checkAllowanceTotal(context, false, totals.allowanceTotal);
+    checkAllowanceTotal(context, true, totals.chargeTotal);
+    checkTotalWithoutVat(context);
+    checkAmountDue(context);
   }
+  checkTotalWithVat(context);
+}
 
+/** BR-CO-10: BT-106 is the sum of the line net amounts, rounded to the cent; a missing BT-106 fails. */
+function checkLineNetTotal(context: RuleContext): void {
+  const { invoice, paths } = context;
+  const lineNet = amount(invoice.totals.lineNetTotal);
+  const expected = round2(sum(invoice.lines.map((line) => amount(line.netAmount))));
+  if (!lineNet || !lineNet.eq(expected)) {
+    mismatch(
+      context,
+      'BR-CO-10',
+      paths.of('BT-106'),
+      'The sum of invoice line net amounts (BT-106)',
+      'Сборът на нетните стойности по редове (BT-106)',
+      invoice.totals.lineNetTotal,
+      expected,
+      'the sum of the line net amounts (BT-131)',
+      'сбора на нетните стойности на редовете (BT-131)',
+    );
+  }
+}
+
+/**
+ * BR-CO-13: BT-109 = BT-106 − BT-107 + BT-108, rounded to the cent. Without allowance and charge totals UBL wants
+ * BT-109 to equal BT-106 exactly, CII rounded; a missing BT-106 or BT-109 fails.
+ */
+function checkTotalWithoutVat(context: RuleContext): void {
+  const { invoice, paths } = context;
+  const totals = invoice.totals;
   const lineNet = amount(totals.lineNetTotal);
-  if (lineNet) {
-    const expected = round2(sum(invoice.lines.map((line) => amount(line.netAmount))));
-    if (!lineNet.eq(expected)) {
-      mismatch(
-        context,
-        'BR-CO-10',
-        paths.of('BT-106'),
-        'The sum of invoice line net amounts (BT-106)',
-        'Сборът на нетните стойности по редове (BT-106)',
-        totals.lineNetTotal,
-        expected,
-        'the sum of the line net amounts (BT-131)',
-        'сбора на нетните стойности на редовете (BT-131)',
-      );
-    }
-  }
-  checkAllowanceTotal(context, false, totals.allowanceTotal);
-  checkAllowanceTotal(context, true, totals.chargeTotal);
-
   const taxExclusive = amount(totals.taxExclusive);
-  if (lineNet && taxExclusive) {
-    const expected = round2(
-      lineNet.minus(amount(totals.allowanceTotal) ?? 0).plus(amount(totals.chargeTotal) ?? 0),
+  const allowances = totals.allowanceTotal === undefined ? ZERO : amount(totals.allowanceTotal);
+  const charges = totals.chargeTotal === undefined ? ZERO : amount(totals.chargeTotal);
+  if (lineNet && allowances && charges) {
+    const exact =
+      invoice.syntax === 'UBL' && totals.allowanceTotal === undefined && totals.chargeTotal === undefined;
+    const expected = exact ? lineNet : round2(lineNet.minus(allowances).plus(charges));
+    if (taxExclusive?.eq(expected)) return;
+    mismatch(
+      context,
+      'BR-CO-13',
+      paths.of('BT-109'),
+      'The invoice total without VAT (BT-109)',
+      'Общата сума без ДДС (BT-109)',
+      totals.taxExclusive,
+      expected,
+      'line total (BT-106) − allowances (BT-107) + charges (BT-108)',
+      'сбор по редове (BT-106) − отстъпки (BT-107) + надбавки (BT-108)',
     );
-    if (!taxExclusive.eq(expected)) {
-      mismatch(
-        context,
-        'BR-CO-13',
-        paths.of('BT-109'),
-        'The invoice total without VAT (BT-109)',
-        'Общата сума без ДДС (BT-109)',
-        totals.taxExclusive,
-        expected,
-        'line total (BT-106) − allowances (BT-107) + charges (BT-108)',
-        'сбор по редове (BT-106) − отстъпки (BT-107) + надбавки (BT-108)',
-      );
-    }
+    return;
   }
+  context.fatal(
+    'BR-CO-13',
+    paths.of('BT-109'),
+    `The invoice total without VAT (BT-109, found ${quote(totals.taxExclusive || undefined)}) must equal the line total (BT-106, found ${quote(totals.lineNetTotal || undefined)}) − allowances (BT-107) + charges (BT-108); each must be a number.`,
+    `Общата сума без ДДС (BT-109, намерено ${quoteBg(totals.taxExclusive || undefined)}) трябва да е равна на сбора по редове (BT-106, намерено ${quoteBg(totals.lineNetTotal || undefined)}) − отстъпки (BT-107) + надбавки (BT-108); всяка трябва да е число.`,
+  );
+}
 
-  // BR-CO-15: exactly one VAT total in the invoice currency, and total with VAT = total without VAT + that VAT total.
+/**
+ * BR-CO-15: exactly one VAT total (BT-110) in the invoice currency, and BT-112 = BT-109 + BT-110 rounded to the
+ * cent. It applies whenever the currency code element is there (an empty code matches no VAT total). The CII
+ * binding also accepts BT-112 equal to BT-109.
+ */
+function checkTotalWithVat(context: RuleContext): void {
+  const { invoice, paths } = context;
+  const totals = invoice.totals;
+  if (invoice.absent?.includes('currency') || (invoice.absent === undefined && !present(invoice.currency)))
+    return;
   const taxInclusive = amount(totals.taxInclusive);
-  if (present(invoice.currency) && (taxInclusive || taxExclusive || invoice.vatAmounts?.length)) {
-    const inCurrency = (invoice.vatAmounts ?? []).filter(
-      (vat) => vat.currency === invoice.currency || (invoice.syntax === 'CII' && vat.currency === undefined),
+  const taxExclusive = amount(totals.taxExclusive);
+  const inCurrency = (invoice.vatAmounts ?? []).filter((vat) => vat.currency === invoice.currency);
+  const vatTotal = inCurrency.length === 1 ? amount(inCurrency[0].amount) : undefined;
+  const adds = vatTotal && taxExclusive && taxInclusive?.eq(round2(taxExclusive.plus(vatTotal)));
+  const noVat = invoice.syntax === 'CII' && taxExclusive && taxInclusive?.eq(taxExclusive);
+  if (adds || noVat) return;
+  if (inCurrency.length !== 1) {
+    context.fatal(
+      'BR-CO-15',
+      paths.of('BT-110'),
+      `There must be exactly one invoice total VAT amount (BT-110) in the invoice currency ${quote(invoice.currency)}; found ${inCurrency.length}.`,
+      `Трябва да има точно една обща сума на ДДС (BT-110) във валутата на фактурата ${quoteBg(invoice.currency)}; намерени: ${inCurrency.length}.`,
     );
-    // Without any VAT total, the CII binding accepts a total with VAT equal to the total without VAT (VAT of zero).
-    const noVatAndEqual =
-      inCurrency.length === 0 &&
-      taxInclusive !== undefined &&
-      taxExclusive !== undefined &&
-      taxInclusive.eq(taxExclusive);
-    if (inCurrency.length !== 1 && !noVatAndEqual) {
-      context.fatal(
-        'BR-CO-15',
-        paths.of('BT-110'),
-        `There must be exactly one invoice total VAT amount (BT-110) in the invoice currency ${invoice.currency}; found ${inCurrency.length}.`,
-        `Трябва да има точно една обща сума на ДДС (BT-110) във валутата на фактурата ${invoice.currency}; намерени: ${inCurrency.length}.`,
-      );
-    } else if (inCurrency.length === 1) {
-      const vatTotal = amount(inCurrency[0].amount);
-      if (taxInclusive && taxExclusive && vatTotal) {
-        const expected = round2(taxExclusive.plus(vatTotal));
-        if (!taxInclusive.eq(expected)) {
-          mismatch(
-            context,
-            'BR-CO-15',
-            paths.of('BT-112'),
-            'The invoice total with VAT (BT-112)',
-            'Общата сума с ДДС (BT-112)',
-            totals.taxInclusive,
-            expected,
-            'total without VAT (BT-109) + total VAT (BT-110)',
-            'сума без ДДС (BT-109) + общо ДДС (BT-110)',
-          );
-        }
-      } else if (!taxInclusive || !taxExclusive) {
-        context.fatal(
-          'BR-CO-15',
-          paths.of('BT-112'),
-          `The invoice total with VAT (BT-112, found ${quote(totals.taxInclusive || undefined)}) must equal the total without VAT (BT-109, found ${quote(totals.taxExclusive || undefined)}) plus the VAT total (BT-110); both totals must be present.`,
-          `Общата сума с ДДС (BT-112, намерено ${quoteBg(totals.taxInclusive || undefined)}) трябва да е равна на сумата без ДДС (BT-109, намерено ${quoteBg(totals.taxExclusive || undefined)}) плюс общото ДДС (BT-110); и двете суми са задължителни.`,
-        );
-      }
+  } else if (vatTotal && taxExclusive && taxInclusive) {
+    mismatch(
+      context,
+      'BR-CO-15',
+      paths.of('BT-112'),
+      'The invoice total with VAT (BT-112)',
+      'Общата сума с ДДС (BT-112)',
+      totals.taxInclusive,
+      round2(taxExclusive.plus(vatTotal)),
+      'total without VAT (BT-109) + total VAT (BT-110)',
+      'сума без ДДС (BT-109) + общо ДДС (BT-110)',
+    );
+  } else {
+    context.fatal(
+      'BR-CO-15',
+      paths.of('BT-112'),
+      `The invoice total with VAT (BT-112, found ${quote(totals.taxInclusive || undefined)}) must equal the total without VAT (BT-109, found ${quote(totals.taxExclusive || undefined)}) plus the VAT total (BT-110); all three must be numbers.`,
+      `Общата сума с ДДС (BT-112, намерено ${quoteBg(totals.taxInclusive || undefined)}) трябва да е равна на сумата без ДДС (BT-109, намерено ${quoteBg(totals.taxExclusive || undefined)}) плюс общото ДДС (BT-110); и трите трябва да са числа.`,
+    );
+  }
+}
+
+/**
+ * BR-CO-16: BT-115 = BT-112 − BT-113 + BT-114. UBL rounds a difference to the cent where one is taken
+ * (BT-112 − BT-113, BT-115 − BT-114) and compares the rest exactly; CII compares exactly.
+ */
+function checkAmountDue(context: RuleContext): void {
+  const { invoice, paths } = context;
+  const totals = invoice.totals;
+  const payable = amount(totals.payable);
+  const taxInclusive = amount(totals.taxInclusive);
+  const prepaid = totals.prepaid === undefined ? ZERO : amount(totals.prepaid);
+  const rounding = totals.rounding === undefined ? ZERO : amount(totals.rounding);
+  let agrees = false;
+  if (payable && taxInclusive && prepaid && rounding) {
+    if (invoice.syntax === 'CII') agrees = payable.eq(taxInclusive.minus(prepaid).plus(rounding));
+    else {
+      const due = totals.prepaid === undefined ? taxInclusive : round2(taxInclusive.minus(prepaid));
+      const beforeRounding = totals.rounding === undefined ? payable : round2(payable.minus(rounding));
+      agrees = beforeRounding.eq(due);
     }
   }
-
-  const payable = amount(totals.payable);
-  if (payable && taxInclusive) {
-    const prepaid = amount(totals.prepaid) ?? ZERO;
-    const rounding = amount(totals.rounding);
-    const expected = round2(taxInclusive.minus(prepaid));
-    const actual = rounding ? round2(payable.minus(rounding)) : payable;
-    if (!actual.eq(expected)) {
-      mismatch(
-        context,
-        'BR-CO-16',
-        paths.of('BT-115'),
-        'The amount due for payment (BT-115)',
-        'Сумата за плащане (BT-115)',
-        totals.payable,
-        rounding ? round2(expected.plus(rounding)) : expected,
-        'total with VAT (BT-112) − paid amount (BT-113) + rounding amount (BT-114)',
-        'сума с ДДС (BT-112) − платена сума (BT-113) + закръгляване (BT-114)',
-      );
-    }
+  if (agrees) return;
+  if (taxInclusive && prepaid && rounding) {
+    mismatch(
+      context,
+      'BR-CO-16',
+      paths.of('BT-115'),
+      'The amount due for payment (BT-115)',
+      'Сумата за плащане (BT-115)',
+      totals.payable,
+      round2(taxInclusive.minus(prepaid).plus(rounding)),
+      'total with VAT (BT-112) − paid amount (BT-113) + rounding amount (BT-114)',
+      'сума с ДДС (BT-112) − платена сума (BT-113) + закръгляване (BT-114)',
+    );
+  } else {
+    context.fatal(
+      'BR-CO-16',
+      paths.of('BT-115'),
+      `The amount due (BT-115, found ${quote(totals.payable || undefined)}) must equal the total with VAT (BT-112, found ${quote(totals.taxInclusive || undefined)}) − paid amount (BT-113) + rounding amount (BT-114); each must be a number.`,
+      `Сумата за плащане (BT-115, намерено ${quoteBg(totals.payable || undefined)}) трябва да е равна на сумата с ДДС (BT-112, намерено ${quoteBg(totals.taxInclusive || undefined)}) − платена сума (BT-113) + закръгляване (BT-114); всяка трябва да е число.`,
+    );
   }
 }
 
@@ -602,34 +689,18 @@ function checkAllowanceTotal(context: RuleContext, charges: boolean, written: st
 
 function checkVatBreakdown(context: RuleContext): void {
   const { invoice, paths } = context;
-  if (invoice.vatBreakdown.length === 0) {
-    if (invoice.lines.length > 0 || (invoice.vatAmounts?.length ?? 0) > 0) {
-      context.missing(
-        'BR-CO-18',
-        paths.of('BG-23'),
-        'The VAT breakdown (BG-23)',
-        'разбивката по ДДС (BG-23)',
-        '(at least one is required)',
-        '(изисква се поне една)',
-      );
-    }
-  } else if (invoice.totals.vatTotal !== undefined) {
-    const vatTotal = amount(invoice.totals.vatTotal);
-    const expected = round2(sum(invoice.vatBreakdown.map((vat) => amount(vat.taxAmount))));
-    if (!vatTotal || !vatTotal.eq(expected)) {
-      mismatch(
-        context,
-        'BR-CO-14',
-        paths.of('BT-110'),
-        'The invoice total VAT amount (BT-110)',
-        'Общата сума на ДДС (BT-110)',
-        invoice.totals.vatTotal,
-        expected,
-        'the sum of the VAT category tax amounts (BT-117)',
-        'сбора на ДДС по категории (BT-117)',
-      );
-    }
+  // UBL asks every invoice for a VAT breakdown; CII asks it of each line, so an invoice without lines needs none.
+  if (invoice.vatBreakdown.length === 0 && (invoice.syntax === 'UBL' || invoice.lines.length > 0)) {
+    context.missing(
+      'BR-CO-18',
+      paths.of('BG-23'),
+      'The VAT breakdown (BG-23)',
+      'разбивката по ДДС (BG-23)',
+      '(at least one is required)',
+      '(изисква се поне една)',
+    );
   }
+  checkVatTotals(context);
   invoice.vatBreakdown.forEach((vat, index) => {
     const path = paths.nth('BG-23', index);
     const which = `VAT breakdown ${index + 1}${present(vat.categoryCode) ? ` (category ${vat.categoryCode}${present(vat.rate) ? ` ${vat.rate} %` : ''})` : ''}`;
@@ -648,41 +719,30 @@ function checkVatBreakdown(context: RuleContext): void {
         `The VAT amount (BT-117) of ${which}`,
         `сумата на ДДС (BT-117) на ${whichBg}`,
       );
-    if (!present(vat.categoryCode))
+    const code = vatSchemeCode(vat, vat.categoryCode);
+    if (code === undefined)
       context.missing(
         'BR-47',
         path,
         `The VAT category code (BT-118) of ${which}`,
         `кодът на ДДС категорията (BT-118) на ${whichBg}`,
       );
-    if (!present(vat.rate) && vat.categoryCode !== 'O')
+    const rateText = vatSchemeRate(vat, vat.rate);
+    if (rateText === undefined && code !== 'O')
       context.missing(
         'BR-48',
         path,
         `The VAT rate (BT-119) of ${which}`,
         `ставката на ДДС (BT-119) на ${whichBg}`,
       );
-    const taxable = amount(vat.taxableAmount);
-    const tax = amount(vat.taxAmount);
-    const rate = amount(vat.rate);
-    if (tax) {
-      let consistent: boolean;
-      let expected: Amount | undefined;
-      if (rate && !rate.round(0, 1).eq(0)) {
-        expected = taxable ? round2(taxable.abs().times(rate).div(100)) : undefined;
-        consistent =
-          expected !== undefined && tax.abs().minus(1).lt(expected) && tax.abs().plus(1).gt(expected);
-      } else {
-        consistent = tax.round(0, 1).eq(0);
-      }
-      if (!consistent) {
-        context.fatal(
-          'BR-CO-17',
-          `${path}/${paths.ublSyntax ? 'cbc:TaxAmount' : 'ram:CalculatedAmount'}`,
-          `The VAT amount (BT-117) of ${which} is ${vat.taxAmount} but taxable amount ${vat.taxableAmount || '(missing)'} × rate ${vat.rate ?? '(missing)'} % gives ${expected ? show(expected) : '0.00'}; correct the VAT amount or the rate.`,
-          `Сумата на ДДС (BT-117) на ${whichBg} е ${vat.taxAmount}, а основа ${vat.taxableAmount || '(липсва)'} × ставка ${vat.rate ?? '(липсва)'} % дава ${expected ? show(expected) : '0.00'}; поправете сумата на ДДС или ставката.`,
-        );
-      }
+    const expected = expectedVatAmount(invoice.syntax, vat.taxableAmount, vat.taxAmount, rateText);
+    if (expected !== true) {
+      context.fatal(
+        'BR-CO-17',
+        `${path}/${paths.ublSyntax ? 'cbc:TaxAmount' : 'ram:CalculatedAmount'}`,
+        `The VAT amount (BT-117) of ${which} is ${vat.taxAmount || '(missing)'} but taxable amount ${vat.taxableAmount || '(missing)'} × rate ${rateText ?? '(missing)'} % gives ${show(expected)}; correct the VAT amount or the rate.`,
+        `Сумата на ДДС (BT-117) на ${whichBg} е ${vat.taxAmount || '(липсва)'}, а основа ${vat.taxableAmount || '(липсва)'} × ставка ${rateText ?? '(липсва)'} % дава ${show(expected)}; поправете сумата на ДДС или ставката.`,
+      );
     }
   });
   if (
@@ -698,11 +758,77 @@ function checkVatBreakdown(context: RuleContext): void {
   }
 }
 
+/**
+ * BR-CO-17: true when the VAT amount agrees with taxable amount × rate, else the amount expected. The artefacts
+ * allow a difference of less than 1 (UBL) or up to 1 (CII) against the product rounded to the cent; a rate that
+ * rounds to 0, or none (no rate of scheme VAT), wants a VAT amount that rounds to 0.
+ */
+function expectedVatAmount(
+  syntax: Invoice['syntax'],
+  taxableText: string,
+  taxText: string,
+  rateText: string | undefined,
+): true | Amount {
+  const tax = amount(taxText);
+  const rate = amount(rateText);
+  if (!rate || roundHalfUp(rate, 0).eq(0)) return tax && roundHalfUp(tax, 0).eq(0) ? true : ZERO;
+  const taxable = amount(taxableText);
+  if (!taxable) return ZERO;
+  const expected = round2(taxable.abs().times(rate).div(100));
+  if (!tax) return expected;
+  const low = tax.abs().minus(1);
+  const high = tax.abs().plus(1);
+  const within =
+    syntax === 'UBL' ? low.lt(expected) && high.gt(expected) : low.lte(expected) && high.gte(expected);
+  return within ? true : expected;
+}
+
+/**
+ * BR-CO-14: the invoice total VAT amount is the sum of the breakdown's VAT amounts, rounded to the cent. UBL checks
+ * each cac:TaxTotal that has subtotals against its own subtotals; CII checks each VAT total in the invoice currency
+ * against every breakdown (no breakdown sums to 0).
+ */
+function checkVatTotals(context: RuleContext): void {
+  const { invoice } = context;
+  const breakdownSum = (entries: VatBreakdown[]): Amount =>
+    round2(sum(entries.map((vat) => amount(vat.taxAmount))));
+  if (invoice.syntax === 'CII') {
+    const expected = breakdownSum(invoice.vatBreakdown);
+    for (const vat of invoice.vatAmounts ?? []) {
+      if (vat.currency === invoice.currency && !amount(vat.amount)?.eq(expected))
+        vatTotalMismatch(context, vat.amount, expected);
+    }
+    return;
+  }
+  // UBL: each cac:TaxTotal with subtotals; a model changed by hand without positions has one, the first.
+  const taxTotals = new Set(invoice.vatBreakdown.map((vat) => vat.taxTotal ?? 0));
+  for (const taxTotal of taxTotals) {
+    const subtotals = invoice.vatBreakdown.filter((vat) => (vat.taxTotal ?? 0) === taxTotal);
+    const written = (invoice.vatAmounts ?? []).find((vat) => (vat.taxTotal ?? 0) === taxTotal)?.amount;
+    const expected = breakdownSum(subtotals);
+    if (!amount(written)?.eq(expected)) vatTotalMismatch(context, written, expected);
+  }
+}
+
+function vatTotalMismatch(context: RuleContext, written: string | undefined, expected: Amount): void {
+  mismatch(
+    context,
+    'BR-CO-14',
+    context.paths.of('BT-110'),
+    'The invoice total VAT amount (BT-110)',
+    'Общата сума на ДДС (BT-110)',
+    written,
+    expected,
+    'the sum of the VAT category tax amounts (BT-117)',
+    'сбора на ДДС по категории (BT-117)',
+  );
+}
+
 function checkPayment(context: RuleContext): void {
   const { invoice, paths } = context;
   (invoice.paymentMeans ?? []).forEach((means, index) => {
     const path = paths.nth('BG-16', index);
-    if (!present(means.meansCode))
+    if (means.meansCode === undefined)
       context.missing(
         'BR-49',
         `${path}`,
@@ -721,7 +847,12 @@ function checkPayment(context: RuleContext): void {
           );
         }
       });
-      if (!means.creditTransfers.some((account) => present(account.accountId))) {
+      // UBL asks a credit transfer for an account identifier element; CII asks it of each account given.
+      const accountIdMissing =
+        invoice.syntax === 'UBL'
+          ? !means.creditTransfers.some((account) => !isAbsent(account, 'accountId'))
+          : means.creditTransfers.some((account) => isAbsent(account, 'accountId'));
+      if (accountIdMissing) {
         context.missing(
           'BR-61',
           `${path}`,
@@ -828,26 +959,13 @@ function checkDecimals(context: RuleContext): void {
     'The total without VAT (BT-109)',
     'Сумата без ДДС (BT-109)',
   );
-  check(
-    'BR-DEC-13',
-    t.vatTotal,
-    paths.of('BT-110'),
-    'The total VAT amount (BT-110)',
-    'Общата сума на ДДС (BT-110)',
-  );
+  checkVatTotalDecimals(context);
   check(
     'BR-DEC-14',
     t.taxInclusive || undefined,
     paths.of('BT-112'),
     'The total with VAT (BT-112)',
     'Сумата с ДДС (BT-112)',
-  );
-  check(
-    'BR-DEC-15',
-    t.vatTotalInAccountingCurrency,
-    paths.of('BT-111'),
-    'The total VAT in accounting currency (BT-111)',
-    'Общото ДДС във валутата за отчитане (BT-111)',
   );
   check('BR-DEC-16', t.prepaid, paths.of('BT-113'), 'The paid amount (BT-113)', 'Платената сума (BT-113)');
   check('BR-DEC-17', t.rounding, paths.of('BT-114'), 'The rounding amount (BT-114)', 'Закръглянето (BT-114)');
@@ -900,6 +1018,39 @@ function checkDecimals(context: RuleContext): void {
       );
     });
   });
+}
+
+/**
+ * BR-DEC-13, BR-DEC-15 as the artefacts check them. The UBL ones select the VAT totals by a path that finds none,
+ * so they never fail. The CII ones compare values, not digits: BR-DEC-13 fails when every VAT total is in the
+ * invoice currency and none is a whole number of cents; BR-DEC-15, when there is a VAT accounting currency and no
+ * VAT total in it is a whole number of cents.
+ */
+function checkVatTotalDecimals(context: RuleContext): void {
+  const { invoice, paths } = context;
+  const vatAmounts = invoice.vatAmounts ?? [];
+  if (invoice.syntax !== 'CII' || vatAmounts.length === 0) return;
+  const inCents = (written: string): boolean => {
+    const value = amount(written);
+    return value !== undefined && value.eq(round2(value));
+  };
+  if (vatAmounts.every((vat) => vat.currency === invoice.currency && !inCents(vat.amount))) {
+    context.fatal(
+      'BR-DEC-13',
+      paths.of('BT-110'),
+      `The total VAT amount (BT-110) is ${vatAmounts[0].amount}: at most 2 decimals are allowed.`,
+      `Общата сума на ДДС (BT-110) е ${vatAmounts[0].amount}: допустими са най-много 2 знака след десетичната точка.`,
+    );
+  }
+  const accounting = vatAmounts.filter((vat) => vat.currency === invoice.vatCurrency);
+  if (invoice.vatCurrency !== undefined && !accounting.some((vat) => inCents(vat.amount))) {
+    context.fatal(
+      'BR-DEC-15',
+      paths.of('BT-111'),
+      `The total VAT in accounting currency (BT-111) must be given in ${invoice.vatCurrency} with at most 2 decimals; found ${accounting.length === 0 ? 'none' : accounting.map((vat) => vat.amount).join(', ')}.`,
+      `Общото ДДС във валутата за отчитане (BT-111) трябва да е в ${invoice.vatCurrency} с най-много 2 знака след десетичната точка; намерено: ${accounting.length === 0 ? 'няма' : accounting.map((vat) => vat.amount).join(', ')}.`,
+    );
+  }
 }
 
 function mismatch(

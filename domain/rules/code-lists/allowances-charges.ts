@@ -1,6 +1,6 @@
 /**
- * Reason codes of allowances (UNTDID 5189, BR-CL-19) and charges (UNTDID 7161, BR-CL-20), as the CEN EN 16931 validation artefacts 1.3.16
- * list them.
+ * Reason codes of allowances (UNTDID 5189, BR-CL-19) and charges (UNTDID 7161, BR-CL-20), as the CEN EN 16931
+ * validation artefacts 1.3.16 list them.
  */
 import { codeSet } from './code-set';
 

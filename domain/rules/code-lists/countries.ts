@@ -1,7 +1,7 @@
 /**
- * ISO 3166-1 alpha-2 country codes (plus 1A Kosovo and XI Northern Ireland), as the CEN EN 16931 validation artefacts 1.3.16 list them
- * (BR-CL-14, BR-CL-15). The two syntaxes' artefacts differ in one code each: the UBL list has SS (South Sudan),
- * the CII list has AN (the withdrawn Netherlands Antilles) instead.
+ * ISO 3166-1 alpha-2 country codes (plus 1A Kosovo and XI Northern Ireland), as the CEN EN 16931 validation
+ * artefacts 1.3.16 list them (BR-CL-14, BR-CL-15). The two syntaxes' artefacts differ in one code each: the
+ * UBL list has SS (South Sudan), the CII list has AN (the withdrawn Netherlands Antilles) instead.
  */
 import { codeSet } from './code-set';
 

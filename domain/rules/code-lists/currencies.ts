@@ -1,7 +1,9 @@
 /**
- * ISO 4217 alpha-3 currency codes, as the CEN EN 16931 validation artefacts 1.3.16 list them (BR-CL-03, BR-CL-04, BR-CL-05).
- * The list follows ISO 4217 amendments up to the artefacts' release: BGN is not in it (withdrawn with Bulgaria's
- * adoption of the euro on 2026-01-01, as HRK was with Croatia's), so the artefacts refuse leva at any invoice date.
+ * ISO 4217 alpha-3 currency codes, as the CEN EN 16931 validation artefacts 1.3.16 list them (BR-CL-03,
+ * BR-CL-04, BR-CL-05). The list follows ISO 4217 amendments up to the artefacts' release: BGN is not in it
+ * (withdrawn with Bulgaria's adoption of the euro on 2026-01-01, as HRK was with Croatia's), so the artefacts
+ * refuse leva at any invoice date, and so does the hub: an invoice in BGN dated before 2026 fails BR-CL-04 even
+ * though Bulgarian rules (BG-06) ask for leva then.
  */
 import { codeSet } from './code-set';
 

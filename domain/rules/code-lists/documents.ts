@@ -1,7 +1,7 @@
 /**
- * UNTDID code lists about the document and its references, as the CEN EN 16931 validation artefacts 1.3.16 list them: 1001 document
- * types (BR-CL-01), 1153 reference qualifiers (BR-CL-07), 4451 note subjects (BR-CL-08) and the date codes of
- * BR-CL-06 (a subset of UNTDID 2005 in UBL, of UNTDID 2475 in CII).
+ * UNTDID code lists about the document and its references, as the CEN EN 16931 validation artefacts 1.3.16
+ * list them: 1001 document types (BR-CL-01), 1153 reference qualifiers (BR-CL-07), 4451 note subjects
+ * (BR-CL-08) and the date codes of BR-CL-06 (a subset of UNTDID 2005 in UBL, of UNTDID 2475 in CII).
  */
 import { codeSet } from './code-set';
 
@@ -70,7 +70,10 @@ export const UBL_NOTE_SUBJECT_CODES = codeSet(`
   SAF SIC SIN SLR SPA SPG SPH SPP SPT SRN SSR SUR TCA TDT TRA TRR TXD WHI ZZZ
 `);
 
-/** UNTDID 4451 text subject codes of the CII artefact (401: 18 more than UBL's), CEN EN 16931 validation artefacts 1.3.16. */
+/**
+ * UNTDID 4451 text subject codes of the CII artefact (401: 18 more than UBL's), CEN EN 16931 validation
+ * artefacts 1.3.16.
+ */
 export const CII_NOTE_SUBJECT_CODES = codeSet(`
   AAA AAB AAC AAD AAE AAF AAG AAI AAJ AAK AAL AAM AAN AAO AAP AAQ AAR AAS AAT AAU AAV AAW AAX AAY AAZ ABA
   ABB ABC ABD ABE ABF ABG ABH ABI ABJ ABK ABL ABM ABN ABO ABP ABQ ABR ABS ABT ABU ABV ABW ABX ABZ ACA ACB
@@ -90,12 +93,18 @@ export const CII_NOTE_SUBJECT_CODES = codeSet(`
   SPT SRN SSR SUR TCA TDT TRA TRR TXD WHI ZZZ
 `);
 
-/** UBL value added tax point date codes (BT-8), a subset of UNTDID 2005, CEN EN 16931 validation artefacts 1.3.16. */
+/**
+ * UBL value added tax point date codes (BT-8), a subset of UNTDID 2005, CEN EN 16931 validation artefacts
+ * 1.3.16.
+ */
 export const VAT_POINT_DATE_CODES = codeSet(`
   3 35 432
 `);
 
-/** CII value added tax due date type codes (BT-8), a subset of UNTDID 2475, CEN EN 16931 validation artefacts 1.3.16. */
+/**
+ * CII value added tax due date type codes (BT-8), a subset of UNTDID 2475, CEN EN 16931 validation artefacts
+ * 1.3.16.
+ */
 export const VAT_DUE_DATE_TYPE_CODES = codeSet(`
   5 29 72
 `);

@@ -1,7 +1,7 @@
 /**
- * Identifier schemes, as the CEN EN 16931 validation artefacts 1.3.16 list them: the ISO 6523 ICD list (party, legal registration, item
- * and delivery location identifiers: BR-CL-10, BR-CL-11, BR-CL-21, BR-CL-26) and the CEF EAS list (electronic
- * addresses: BR-CL-25).
+ * Identifier schemes, as the CEN EN 16931 validation artefacts 1.3.16 list them: the ISO 6523 ICD list
+ * (party, legal registration, item and delivery location identifiers: BR-CL-10, BR-CL-11, BR-CL-21, BR-CL-26)
+ * and the CEF EAS list (electronic addresses: BR-CL-25).
  */
 import { codeSet } from './code-set';
 

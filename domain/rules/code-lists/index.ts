@@ -1,6 +1,6 @@
 /**
- * The code lists the EN 16931 code-list rules (BR-CL-*) check values against (ISO, UN/CEFACT, CEF), each with the
- * codes of the CEN EN 16931 validation artefacts 1.3.16, one module per family.
+ * The code lists the EN 16931 code-list rules (BR-CL-*) check values against (ISO, UN/CEFACT, CEF), each with
+ * the codes of the CEN EN 16931 validation artefacts 1.3.16, one module per family.
  */
 export { ALLOWANCE_REASON_CODES, CHARGE_REASON_CODES } from './allowances-charges';
 export { MIME_CODES } from './attachments';

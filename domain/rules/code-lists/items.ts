@@ -1,7 +1,7 @@
 /**
- * Codes about invoiced items, as the CEN EN 16931 validation artefacts 1.3.16 list them: UNTDID 7143 item type identification codes
- * (classification schemes, BR-CL-13) and units of measure (UN/ECE Recommendation 20 with the Rec 21 extension,
- * BR-CL-23).
+ * Codes about invoiced items, as the CEN EN 16931 validation artefacts 1.3.16 list them: UNTDID 7143 item
+ * type identification codes (classification schemes, BR-CL-13) and units of measure (UN/ECE Recommendation 20
+ * with the Rec 21 extension, BR-CL-23).
  */
 import { codeSet } from './code-set';
 
@@ -16,7 +16,10 @@ export const ITEM_CLASSIFICATION_CODES = codeSet(`
   VN VP VS VX ZZZ
 `);
 
-/** UN/ECE Recommendation 20 unit codes with the Recommendation 21 extension (2162), CEN EN 16931 validation artefacts 1.3.16. */
+/**
+ * UN/ECE Recommendation 20 unit codes with the Recommendation 21 extension (2162), CEN EN 16931 validation
+ * artefacts 1.3.16.
+ */
 export const UNIT_CODES = codeSet(`
   10 11 13 14 15 20 21 22 23 24 25 27 28 33 34 35 37 38 40 41 56 57 58 59 60 61 74 77 80 81 85 87 89 91 1I
   2A 2B 2C 2G 2H 2I 2J 2K 2L 2M 2N 2P 2Q 2R 2U 2X 2Y 2Z 3B 3C 4C 4G 4H 4K 4L 4M 4N 4O 4P 4Q 4R 4T 4U 4W 4X

@@ -1,5 +1,6 @@
 /**
- * UNTDID 4461 payment means codes (BT-81, BR-CL-16), as the CEN EN 16931 validation artefacts 1.3.16 list them.
+ * UNTDID 4461 payment means codes (BT-81, BR-CL-16), as the CEN EN 16931 validation artefacts 1.3.16 list
+ * them.
  */
 import { codeSet } from './code-set';
 

@@ -1,6 +1,6 @@
 /**
- * VAT category codes (UNTDID 5305 as EN 16931 restricts it, BR-CL-17, BR-CL-18) and VAT exemption reason codes
- * (CEF VATEX, BR-CL-22), as the CEN EN 16931 validation artefacts 1.3.16 list them.
+ * VAT category codes (UNTDID 5305 as EN 16931 restricts it, BR-CL-17, BR-CL-18) and VAT exemption reason
+ * codes (CEF VATEX, BR-CL-22), as the CEN EN 16931 validation artefacts 1.3.16 list them.
  */
 import { codeSet } from './code-set';
 
