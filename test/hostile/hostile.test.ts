@@ -157,17 +157,18 @@ describe('hostile input at every door', () => {
 
   function door<Context>(name: Door, cases: HostileCase<Context>[], context: () => Context | undefined) {
     describe(name, () => {
-      test.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, hostile) => {
+      test.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, hostileCase) => {
         const issuerId = issuers.get(name) as string;
         const footprint = (): Promise<Footprint> => footprintOf(hub.db, issuerId);
-        const measured = await runCase(name, hostile, context() as Context, footprint);
-        expect(measured.answer.code).toBe(hostile.expect);
-        if (hostile.detail) expect(measured.answer.detail).toMatch(hostile.detail);
-        expect(measured.ms).toBeLessThan(hostile.bounds?.ms ?? MAX_MS[name]);
+        const measured = await runCase(name, hostileCase, context() as Context, footprint);
+        expect(measured.answer.code).toBe(hostileCase.expect);
+        if (hostileCase.detail) expect(measured.answer.detail).toMatch(hostileCase.detail);
+        expect(measured.ms).toBeLessThan(hostileCase.bounds?.ms ?? MAX_MS[name]);
         expect(measured.peakRssGrowthBytes).toBeLessThan(
-          hostile.bounds?.peakBytes ?? (name === 'CLI files' ? MAX_CLI_PEAK_BYTES : MAX_PEAK_GROWTH_BYTES),
+          hostileCase.bounds?.peakBytes ??
+            (name === 'CLI files' ? MAX_CLI_PEAK_BYTES : MAX_PEAK_GROWTH_BYTES),
         );
-        expect(measured.stored).toEqual(hostile.keeps ?? {});
+        expect(measured.stored).toEqual(hostileCase.keeps ?? {});
       });
     });
   }
