@@ -21,6 +21,7 @@ import type {
 } from './model';
 
 import { CREDIT_NOTE_TYPE_CODES } from '../rules/code-lists';
+import { ciiSyntaxFindings } from '../rules/syntax/cii';
 
 export const CII_NAMESPACES = {
   rsm: 'urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100',
@@ -375,6 +376,6 @@ export function readCii(root: Element): Invoice {
       (code) => code.textContent ?? '',
     ),
     codedValues: ciiCodedValues(root, CII_NAMESPACES),
-    syntaxFindings: [],
+    syntaxFindings: ciiSyntaxFindings(root),
   };
 }
