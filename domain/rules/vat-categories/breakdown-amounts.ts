@@ -18,7 +18,9 @@ import { type VatCategory, label, labelBg, ruleId } from './categories';
 import { type CategoryUse, written } from './usage';
 
 export function checkBreakdownAmounts(context: RuleContext, category: VatCategory, use: CategoryUse): void {
-  for (const { vat, index } of use.breakdowns) {
+  // The rules apply to breakdowns of scheme VAT, except CII's S and Z rules, which take every breakdown.
+  const everyBreakdown = context.invoice.syntax === 'CII' && (category.code === 'S' || category.code === 'Z');
+  for (const { vat, index } of everyBreakdown ? use.breakdowns : use.ofVatScheme.breakdowns) {
     const path = context.paths.nth('BG-23', index);
     checkTaxableAmount(context, category, use, vat, path);
     checkVatAmount(context, category, vat, path);

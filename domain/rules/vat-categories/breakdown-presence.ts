@@ -3,6 +3,7 @@
  * The artefacts word it differently per syntax:
  * - UBL, per-rate categories (S, L, M): the category is used if and only if the breakdown has it;
  * - UBL, the others: once the category appears anywhere (breakdown included), exactly one breakdown has it;
+ * - UBL counts only tax categories of scheme VAT, except for S (every category) and L (any breakdown will do);
  * - CII, per-rate categories: one line (or one allowance or charge) alone does not count as its own
  *   breakdown, so each of those kinds needs, together with the breakdowns, two or more occurrences;
  * - CII, the others: no occurrence at all, or exactly one breakdown and a line, allowance or charge using it;
@@ -13,12 +14,16 @@ import { type VatCategory, label, labelBg, ruleId } from './categories';
 import type { CategoryUse } from './usage';
 
 export function checkBreakdownPresence(context: RuleContext, category: VatCategory, use: CategoryUse): void {
-  const lines = use.lines.length;
-  const allowanceCharges = use.allowanceCharges.length;
-  const breakdowns = use.breakdowns.length;
+  const ubl = context.invoice.syntax === 'UBL';
+  // UBL's rules count categories of scheme VAT only, except S (none) and L (not its breakdowns when used).
+  const counted = ubl && category.code !== 'S' ? use.ofVatScheme : use;
+  const lines = counted.lines.length;
+  const allowanceCharges = counted.allowanceCharges.length;
+  const breakdowns = counted.breakdowns.length;
   const used = lines + allowanceCharges > 0;
   let ok: boolean;
-  if (context.invoice.syntax === 'UBL')
+  if (ubl && category.code === 'L') ok = used ? use.breakdowns.length > 0 : breakdowns === 0;
+  else if (ubl)
     ok = category.perRate ? used === breakdowns > 0 : (!used && breakdowns === 0) || breakdowns === 1;
   else if (category.perRate)
     ok =

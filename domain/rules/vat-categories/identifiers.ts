@@ -1,18 +1,34 @@
 /**
  * Rules 02–04 of each family: the identifiers a category needs once a line (02), an allowance (03) or a charge
  * (04) uses it. The artefacts test that the identifier element is there, not what it holds.
- * UBL's rule O-03/O-04 looks at document level allowances and charges only; every other 03/04 rule reaches
- * line level ones too.
+ * Only tax categories of scheme VAT count. UBL's rule O-03/O-04 looks at document level allowances and charges
+ * only; every other 03/04 rule reaches line level ones too.
  */
 import type { RuleContext } from '../context';
 import { type IdentifierRule, type VatCategory, label, labelBg, ruleId } from './categories';
 import { type CategoryUse, written } from './usage';
 
-export function checkIdentifiers(context: RuleContext, category: VatCategory, use: CategoryUse): void {
+export function checkIdentifiers(context: RuleContext, category: VatCategory, all: CategoryUse): void {
+  const { paths } = context;
+  const use = all.ofVatScheme;
+  // UBL's BR-S-02 fails on a standard rated line whenever no standard rated line is of scheme VAT.
+  if (
+    context.invoice.syntax === 'UBL' &&
+    category.code === 'S' &&
+    all.lines.length > 0 &&
+    use.lines.length === 0
+  ) {
+    const index = all.lines[0].index;
+    context.fatal(
+      ruleId(category, 2),
+      paths.line(index, 'BG-30'),
+      `Line ${index + 1} has VAT category ${label(category)} outside the tax scheme VAT; its tax scheme (cac:TaxScheme/cbc:ID) must be VAT.`,
+      `Ред ${index + 1} е с ДДС категория ${labelBg(category)} извън данъчната схема VAT; схемата (cac:TaxScheme/cbc:ID) трябва да е VAT.`,
+    );
+  }
   const problem = missingIdentifiers(context, category.identifiers);
   if (!problem) return;
   const [message, messageBg] = problem;
-  const { paths } = context;
   if (use.lines.length > 0) {
     const index = use.lines[0].index;
     context.fatal(

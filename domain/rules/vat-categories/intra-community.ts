@@ -4,11 +4,11 @@
  * any element in it; CII counts the elements being there.
  */
 import type { RuleContext } from '../context';
-import { written } from './usage';
+import { vatSchemeCode, written } from './usage';
 
 export function checkIntraCommunityDelivery(context: RuleContext): void {
   const { invoice, paths } = context;
-  if (!invoice.vatBreakdown.some((vat) => vat.categoryCode === 'K')) return;
+  if (!invoice.vatBreakdown.some((vat) => vatSchemeCode(vat, vat.categoryCode) === 'K')) return;
   const ubl = invoice.syntax === 'UBL';
   const period = invoice.invoicingPeriod;
   const deliveryDate = invoice.delivery?.date;

@@ -5,7 +5,8 @@
  * alike over every CategoryTradeTax (allowances and charges), so each pair fails together.
  */
 import type { RuleContext } from '../context';
-import { written } from './usage';
+import type { VatSchemeCategory } from '../../invoice/model';
+import { vatSchemeCode, written } from './usage';
 
 /** Where another category was found, to name it in the finding. */
 interface Other {
@@ -17,10 +18,14 @@ interface Other {
 
 export function checkNotSubjectExcludesOthers(context: RuleContext): void {
   const { invoice, paths } = context;
-  if (!invoice.vatBreakdown.some((vat) => vat.categoryCode === 'O')) return;
+  if (!invoice.vatBreakdown.some((vat) => vatSchemeCode(vat, vat.categoryCode) === 'O')) return;
+  const cii = invoice.syntax === 'CII';
+  // UBL looks for other categories of scheme VAT; CII at every tax and category trade tax.
+  const codeOf = (item: { vatCategory?: VatSchemeCategory }, code: string | undefined): string | undefined =>
+    cii ? code : vatSchemeCode(item, code);
   const isOther = (code: string | undefined): boolean => written(code) && code !== 'O';
-  const breakdown = invoice.vatBreakdown.findIndex((vat) => isOther(vat.categoryCode));
-  const line = invoice.lines.findIndex((candidate) => isOther(candidate.vatCategoryCode));
+  const breakdown = invoice.vatBreakdown.findIndex((vat) => isOther(codeOf(vat, vat.categoryCode)));
+  const line = invoice.lines.findIndex((candidate) => isOther(codeOf(candidate, candidate.vatCategoryCode)));
   const allowanceCharges = [
     ...invoice.allowanceCharges.map((charge, index) => ({ charge, path: paths.nth('BG-20', index) })),
     ...invoice.lines.flatMap((candidate, lineIndex) =>
@@ -29,7 +34,7 @@ export function checkNotSubjectExcludesOthers(context: RuleContext): void {
         path: paths.lineAllowanceCharge(lineIndex, index),
       })),
     ),
-  ].filter(({ charge }) => isOther(charge.vatCategoryCode));
+  ].filter(({ charge }) => isOther(codeOf(charge, charge.vatCategoryCode)));
   const allowance = allowanceCharges.find(({ charge }) => !charge.isCharge);
   const charge = allowanceCharges.find(({ charge }) => charge.isCharge);
 
@@ -70,7 +75,6 @@ export function checkNotSubjectExcludesOthers(context: RuleContext): void {
     whatBg: 'надбавка',
     code: charge.charge.vatCategoryCode,
   };
-  const cii = invoice.syntax === 'CII';
   const findings: [string, Other | undefined][] = [
     ['BR-O-11', breakdownFound ?? (cii ? lineFound : undefined)],
     ['BR-O-12', lineFound ?? (cii ? breakdownFound : undefined)],

@@ -1,14 +1,15 @@
 /**
  * Rules 05–07 of each family: the VAT rate of a line (05, BT-152), an allowance (06, BT-96) or a charge
  * (07, BT-103) of the category. Allowances and charges are checked at line level too, as the artefacts' rule
- * contexts match every allowance or charge element that names a tax category.
+ * contexts match every allowance or charge element that names a tax category. Only categories of scheme VAT count.
  */
 import type { RuleContext } from '../context';
 import { amount } from '../amounts';
 import { type RateRule, type VatCategory, label, labelBg, ruleId } from './categories';
 import type { CategoryUse } from './usage';
 
-export function checkRates(context: RuleContext, category: VatCategory, use: CategoryUse): void {
+export function checkRates(context: RuleContext, category: VatCategory, all: CategoryUse): void {
+  const use = all.ofVatScheme;
   const rule = category.rate[context.invoice.syntax];
   for (const { line, index } of use.lines)
     checkRate(context, category, rule, 5, line.vatRate, context.paths.line(index, 'BT-152'), {

@@ -1,8 +1,14 @@
 /** Where one VAT category is used in an invoice: lines, allowances and charges at both levels, breakdowns. */
-import type { AllowanceCharge, Invoice, InvoiceLine, VatBreakdown } from '../../invoice/model';
+import type {
+  AllowanceCharge,
+  Invoice,
+  InvoiceLine,
+  VatBreakdown,
+  VatSchemeCategory,
+} from '../../invoice/model';
 import type { InvoicePaths } from '../paths';
 
-export interface CategoryUse {
+export interface Uses {
   lines: { line: InvoiceLine; index: number }[];
   /** Document level allowances and charges (BG-20, BG-21), the only ones the breakdown sums count. */
   documentLevel: { charge: AllowanceCharge; index: number }[];
@@ -14,19 +20,50 @@ export interface CategoryUse {
   breakdowns: { vat: VatBreakdown; index: number }[];
 }
 
+export interface CategoryUse extends Uses {
+  /**
+   * The same, counting only tax categories of scheme VAT (UBL cac:TaxScheme/cbc:ID, CII ram:TypeCode): most of
+   * the artefacts' rules look at those alone, a few at every tax category.
+   */
+  ofVatScheme: Uses;
+}
+
+/**
+ * The code as a rule filtered on scheme VAT sees it: undefined when the item has no category of scheme VAT, ''
+ * when that category has no code element. A model not read from XML has no `vatCategory` record; its plain code
+ * counts then.
+ */
+export function vatSchemeCode(
+  item: { vatCategory?: VatSchemeCategory },
+  code: string | undefined,
+): string | undefined {
+  if (!('vatCategory' in item)) return code;
+  if (item.vatCategory === undefined) return undefined;
+  return item.vatCategory.code === undefined ? '' : (code ?? '');
+}
+
 export function useOf(invoice: Invoice, paths: InvoicePaths, code: string): CategoryUse {
+  return { ...uses(invoice, paths, code, false), ofVatScheme: uses(invoice, paths, code, true) };
+}
+
+function uses(invoice: Invoice, paths: InvoicePaths, code: string, vatSchemeOnly: boolean): Uses {
+  const codeOf = (
+    item: { vatCategory?: VatSchemeCategory },
+    plain: string | undefined,
+  ): string | undefined => (vatSchemeOnly ? vatSchemeCode(item, plain) : plain);
+  const isCode = (charge: AllowanceCharge): boolean => codeOf(charge, charge.vatCategoryCode) === code;
   const documentLevel = invoice.allowanceCharges
     .map((charge, index) => ({ charge, index }))
-    .filter(({ charge }) => charge.vatCategoryCode === code);
+    .filter(({ charge }) => isCode(charge));
   const lineLevel = invoice.lines.flatMap((line, lineIndex) =>
     line.allowanceCharges
       .map((charge, index) => ({ charge, path: paths.lineAllowanceCharge(lineIndex, index) }))
-      .filter(({ charge }) => charge.vatCategoryCode === code),
+      .filter(({ charge }) => isCode(charge)),
   );
   return {
     lines: invoice.lines
       .map((line, index) => ({ line, index }))
-      .filter(({ line }) => line.vatCategoryCode === code),
+      .filter(({ line }) => codeOf(line, line.vatCategoryCode) === code),
     documentLevel,
     allowanceCharges: [
       ...documentLevel.map(({ charge, index }) => ({ charge, path: paths.nth('BG-20', index) })),
@@ -34,7 +71,7 @@ export function useOf(invoice: Invoice, paths: InvoicePaths, code: string): Cate
     ],
     breakdowns: invoice.vatBreakdown
       .map((vat, index) => ({ vat, index }))
-      .filter(({ vat }) => vat.categoryCode === code),
+      .filter(({ vat }) => codeOf(vat, vat.categoryCode) === code),
   };
 }
 
