@@ -106,6 +106,10 @@ function allowanceCharge(element: Element): AllowanceCharge {
     reason: cii.text(element, 'ram:Reason'),
     reasonCode: cii.text(element, 'ram:ReasonCode'),
     vatCategory: vatSchemeCategory(cii.all(element, 'ram:CategoryTradeTax')),
+    absent: [
+      ...(cii.one(element, 'ram:ActualAmount') ? [] : (['amount'] as const)),
+      ...(cii.one(element, 'ram:ChargeIndicator/udt:Indicator') ? [] : (['isCharge'] as const)),
+    ],
   };
 }
 
@@ -251,8 +255,9 @@ export function readCii(root: Element): Invoice {
   const summation = cii.one(settlement, 'ram:SpecifiedTradeSettlementHeaderMonetarySummation');
   const currency = cii.text(settlement, 'ram:InvoiceCurrencyCode') ?? '';
   const vatCurrency = cii.text(settlement, 'ram:TaxCurrencyCode');
+  // Every summation's VAT totals: the CEN artefact counts them all (BR-CO-14, BR-CO-15).
   const vatAmounts = cii
-    .all(summation, 'ram:TaxTotalAmount')
+    .all(settlement, 'ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:TaxTotalAmount')
     .map((amount) => ({ amount: textOf(amount), currency: attributeOf(amount, 'currencyID') }));
   const typeCode = cii.text(document, 'ram:TypeCode') ?? '';
   // The CII root is the same for invoices and credit notes: the type code (BT-3) tells them apart.

@@ -94,6 +94,8 @@ export interface AllowanceCharge {
   reason?: string; // BT-97 / BT-104
   reasonCode?: string; // BT-98 / BT-105
   vatCategory?: VatSchemeCategory; // BT-95/BT-96 (BT-102/BT-103) under scheme VAT; undefined: none
+  /** 'amount': no amount element (BR-31/36/41/43 test it); 'isCharge': no charge indicator, so neither kind. */
+  absent?: ('amount' | 'isCharge')[];
 }
 
 /** BG-23 VAT breakdown. */

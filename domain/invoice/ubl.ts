@@ -106,6 +106,10 @@ function allowanceCharge(element: Element): AllowanceCharge {
     reason: ubl.text(element, 'cbc:AllowanceChargeReason'),
     reasonCode: ubl.text(element, 'cbc:AllowanceChargeReasonCode'),
     vatCategory: vatSchemeCategory(ubl.all(element, 'cac:TaxCategory')),
+    absent: [
+      ...(ubl.one(element, 'cbc:Amount') ? [] : (['amount'] as const)),
+      ...(ubl.one(element, 'cbc:ChargeIndicator') ? [] : (['isCharge'] as const)),
+    ],
   };
 }
 

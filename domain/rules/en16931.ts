@@ -5,7 +5,7 @@
  */
 import type { AllowanceCharge, Invoice, Period, VatBreakdown, VatSchemeCategory } from '../invoice/model';
 import { type Amount, ZERO, amount, decimalPlaces, round2, roundHalfUp, show, sum } from './amounts';
-import { isCountryCode } from './code-lists';
+import { CII_COUNTRY_CODES, COUNTRY_CODES } from './code-lists';
 import { type RuleContext, present, quote, quoteBg } from './context';
 
 export function checkCoreRules(context: RuleContext): void {
@@ -95,7 +95,10 @@ function endsBeforeItStarts(syntax: Invoice['syntax'], period: Period): boolean 
   const { start, end } = period;
   if (syntax === 'UBL') return present(start) && present(end) && end < start;
   if (start === undefined || end === undefined) return false;
-  return !(period.startFormat === '102' && period.endFormat === '102' && end >= start);
+  // The reader turned 8-digit texts of format 102 into ISO dates; the artefact compares the texts as written.
+  const written = (date: string): string =>
+    /^\d{4}-\d{2}-\d{2}$/.test(date) ? date.replace(/-/g, '') : date;
+  return !(period.startFormat === '102' && period.endFormat === '102' && written(end) >= written(start));
 }
 
 function checkParties(context: RuleContext): void {
@@ -233,7 +236,7 @@ function checkParties(context: RuleContext): void {
     [taxRepresentative?.vatId, paths.of('BT-63'), 'tax representative'],
   ];
   for (const [vatId, path, role] of vatIds) {
-    if (present(vatId) && !isVatPrefix(vatId.slice(0, 2))) {
+    if (vatId !== undefined && !hasVatPrefix(invoice.syntax, vatId)) {
       context.fatal(
         'BR-CO-09',
         path,
@@ -246,7 +249,7 @@ function checkParties(context: RuleContext): void {
 
 /** A required field whose element is absent (a model not read from XML has no record: an empty value counts). */
 function isAbsent<Field extends string>(
-  item: { absent?: Field[] } & Record<Field, string>,
+  item: { absent?: readonly string[] } & Record<Field, string>,
   field: Field,
 ): boolean {
   return item.absent ? item.absent.includes(field) : !present(item[field]);
@@ -273,8 +276,18 @@ function vatSchemeRate(
   return item.vatCategory === undefined ? undefined : rate;
 }
 
-function isVatPrefix(prefix: string): boolean {
-  return prefix === 'EL' || prefix === 'XI' || prefix === '1A' || isCountryCode(prefix);
+/** An allowance or charge without a charge indicator is neither for the artefacts: no rule of either applies. */
+const hasIndicator = (charge: AllowanceCharge): boolean => !charge.absent?.includes('isCharge');
+
+/**
+ * BR-CO-09: the VAT identifier starts with a country code of the artefacts' list (ISO 3166-1 alpha-2 as each
+ * artefact lists it, with EL for Greece). UBL looks for its first two characters anywhere in the space-separated
+ * list (so an empty identifier passes); CII looks for them as a whole code.
+ */
+function hasVatPrefix(syntax: Invoice['syntax'], vatId: string): boolean {
+  const prefix = vatId.slice(0, 2);
+  if (syntax === 'CII') return prefix === 'EL' || CII_COUNTRY_CODES.has(prefix);
+  return ` ${[...COUNTRY_CODES, 'EL'].join(' ')} `.includes(prefix);
 }
 
 function checkLines(context: RuleContext): void {
@@ -372,6 +385,7 @@ function checkLines(context: RuleContext): void {
       );
     }
     line.allowanceCharges.forEach((charge, chargeIndex) => {
+      if (!hasIndicator(charge)) return;
       const path = paths.lineAllowanceCharge(index, chargeIndex);
       const [amountRule, reasonRule, coRule] = charge.isCharge
         ? ['BR-43', 'BR-44', 'BR-CO-24']
@@ -382,7 +396,7 @@ function checkLines(context: RuleContext): void {
       const whatBg = charge.isCharge
         ? `надбавка ${chargeIndex + 1} на ${whereBg}`
         : `отстъпка ${chargeIndex + 1} на ${whereBg}`;
-      if (!present(charge.amount))
+      if (isAbsent(charge, 'amount'))
         context.missing(amountRule, path, `The amount of ${what}`, `сумата на ${whatBg}`);
       if (charge.reason === undefined && charge.reasonCode === undefined) {
         for (const ruleId of [reasonRule, coRule])
@@ -428,6 +442,7 @@ function checkLines(context: RuleContext): void {
 function checkAllowancesAndCharges(context: RuleContext): void {
   const { invoice, paths } = context;
   invoice.allowanceCharges.forEach((charge, index) => {
+    if (!hasIndicator(charge)) return;
     const path = paths.nth('BG-20', index);
     const [amountRule, categoryRule, reasonRule, coRule] = charge.isCharge
       ? ['BR-36', 'BR-37', 'BR-38', 'BR-CO-22']
@@ -438,7 +453,7 @@ function checkAllowancesAndCharges(context: RuleContext): void {
     const whatBg = charge.isCharge
       ? `надбавката на ниво документ ${index + 1} (BG-21)`
       : `отстъпката на ниво документ ${index + 1} (BG-20)`;
-    if (!present(charge.amount))
+    if (isAbsent(charge, 'amount'))
       context.missing(amountRule, path, `The amount of ${what.toLowerCase()}`, `сумата на ${whatBg}`);
     if (vatSchemeCode(charge, charge.vatCategoryCode) === undefined)
       context.missing(
@@ -650,7 +665,9 @@ function checkAmountDue(context: RuleContext): void {
 
 function checkAllowanceTotal(context: RuleContext, charges: boolean, written: string | undefined): void {
   const { invoice, paths } = context;
-  const items = invoice.allowanceCharges.filter((item: AllowanceCharge) => item.isCharge === charges);
+  const items = invoice.allowanceCharges.filter(
+    (item: AllowanceCharge) => hasIndicator(item) && item.isCharge === charges,
+  );
   const ruleId = charges ? 'BR-CO-12' : 'BR-CO-11';
   const path = paths.of(charges ? 'BT-108' : 'BT-107');
   const term = charges
@@ -745,10 +762,13 @@ function checkVatBreakdown(context: RuleContext): void {
       );
     }
   });
-  if (
-    present(invoice.vatCurrency) &&
-    !(invoice.vatAmounts ?? []).some((vat) => vat.currency === invoice.vatCurrency)
-  ) {
+  // BR-53 applies whenever the code element is there (an empty code matches no VAT total); CII wants the
+  // accounting currency to differ from the invoice currency as well, and checks it in the totals group.
+  const accountingVatMissing =
+    invoice.vatCurrency !== undefined &&
+    (!(invoice.vatAmounts ?? []).some((vat) => vat.currency === invoice.vatCurrency) ||
+      (invoice.syntax === 'CII' && invoice.vatCurrency === invoice.currency));
+  if (accountingVatMissing && (invoice.syntax === 'UBL' || !invoice.absent?.includes('totals'))) {
     context.fatal(
       'BR-53',
       paths.of('BT-111'),
@@ -883,6 +903,22 @@ function checkReferences(context: RuleContext): void {
         `идентификаторът (BT-122) на придружаващ документ ${index + 1}`,
       );
   });
+  // CII carries the invoiced object (BT-18), the tender reference (BT-17) and line objects (BT-128) in
+  // ram:AdditionalReferencedDocument too, and BR-52 asks every one of them for its identifier.
+  if (invoice.syntax === 'CII') {
+    const unnamed = [
+      invoice.invoicedObject?.value,
+      invoice.tenderReference,
+      ...invoice.lines.map((line) => line.objectIdentifier?.value),
+    ].filter((id) => id !== undefined && !present(id)).length;
+    if (unnamed > 0)
+      context.missing(
+        'BR-52',
+        paths.of('BG-24'),
+        `The identifier (ram:IssuerAssignedID) of ${unnamed} referenced document(s) (BT-17, BT-18 or BT-128)`,
+        `идентификаторът (ram:IssuerAssignedID) на ${unnamed} посочен(и) документ(а) (BT-17, BT-18 или BT-128)`,
+      );
+  }
   invoice.precedingInvoices.forEach((reference, index) => {
     if (!present(reference.number))
       context.missing(
@@ -914,6 +950,7 @@ function checkDecimals(context: RuleContext): void {
     }
   };
   invoice.allowanceCharges.forEach((charge, index) => {
+    if (!hasIndicator(charge)) return;
     const path = paths.nth('BG-20', index);
     check(
       charge.isCharge ? 'BR-DEC-05' : 'BR-DEC-01',
@@ -1001,6 +1038,7 @@ function checkDecimals(context: RuleContext): void {
       `Нетната стойност (BT-131) на ред ${index + 1}`,
     );
     line.allowanceCharges.forEach((charge, chargeIndex) => {
+      if (!hasIndicator(charge)) return;
       const path = paths.lineAllowanceCharge(index, chargeIndex);
       check(
         charge.isCharge ? 'BR-DEC-27' : 'BR-DEC-24',
