@@ -1,14 +1,16 @@
 /**
  * Safe XML parsing for everything the hub receives from outside (invoices, signatures, trusted lists).
  *
- * One streaming pass (saxes) enforces the limits and refuses any DOCTYPE before anything of it is built, so
- * hostile input fails fast with memory bounded by the input size, and builds the @xmldom/xmldom Document from the
- * same events (parsing twice, a pre-scan and then xmldom's parser, cost twice the time). The document is kept exactly as written (no whitespace trimming), because signature
- * canonicalization depends on every text node.
+ * One streaming pass enforces the limits and refuses any DOCTYPE before anything of it is built, so hostile input
+ * fails fast with memory bounded by the input size, and builds the @xmldom/xmldom Document from the same events
+ * (parsing twice, a pre-scan and then xmldom's parser, cost twice the time). Plain XML is read by a fast reader
+ * (plain-reader.ts), everything else by saxes. The document is kept exactly as written (no whitespace trimming),
+ * because signature canonicalization depends on every text node.
  */
-import { DOMImplementation } from '@xmldom/xmldom';
-import type { Document, Element, Node, Text } from '@xmldom/xmldom';
+import type { Document } from '@xmldom/xmldom';
 import { SaxesParser } from 'saxes';
+import { readPlainXml } from './plain-reader';
+import { TreeBuilder } from './tree-builder';
 
 export type { Document, Element, Node } from '@xmldom/xmldom';
 
@@ -60,8 +62,6 @@ export const DEFAULT_XML_LIMITS: Readonly<XmlLimits> = Object.freeze({
   maxAttributeLength: 64 * 1024,
   maxTextLength: 10 * 1024 * 1024,
 });
-
-const TEXT_NODE = 3;
 
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -186,35 +186,28 @@ function firstNonWhitespace(text: string): number {
 }
 
 /**
- * One streaming pass: saxes checks well-formedness, namespaces and the limits tag by tag, and the same events build
- * the xmldom Document through its DOM API. The result is the Document xmldom's own parser would build (declaration
- * as an "xml" processing instruction, whitespace around the root kept, adjacent text merged), without a second parse.
+ * Plain XML (what invoices are) is read by the fast reader; anything else, or anything it is unsure of, by saxes,
+ * whose streaming pass checks well-formedness, namespaces and the limits tag by tag and reports the exact fault.
+ * Both feed the same TreeBuilder, so the Document is the same whichever read it.
  *
- * Six handlers at most: a seventh `on()` turns the saxes parser into a slow dictionary-mode object in V8 (measured:
- * five times slower), so the DOCTYPE is found by reading the prolog when the root element opens, and the
+ * Six saxes handlers at most: a seventh `on()` turns the saxes parser into a slow dictionary-mode object in V8
+ * (measured: five times slower), so the DOCTYPE is found by reading the prolog when the root element opens, and the
  * attribute, depth and element limits are checked as each start tag completes.
  */
 function parseDocument(text: string, limits: XmlLimits): Document {
+  // Both readers validate the declaration; if it is malformed the parse fails and this Document is dropped.
+  const plain = new TreeBuilder(/^\uFEFF?<\?xml\s+([\s\S]*?)\?>/.exec(text)?.[1]);
+  if (readPlainXml(text, limits, plain)) return plain.document;
+  return readWithSaxes(text, limits);
+}
+
+/** saxes' reading of any text; parseXml's fallback, exported for the test that compares the two readers. */
+export function readWithSaxes(text: string, limits: XmlLimits): Document {
+  const builder = new TreeBuilder(/^\uFEFF?<\?xml\s+([\s\S]*?)\?>/.exec(text)?.[1]);
   const parser = new SaxesParser({ xmlns: true, position: true });
-  const document = new DOMImplementation().createDocument(null, '');
-  let parent: Document | Element = document;
   let depth = 0;
   let elements = 0;
   const where = (): string => `line ${parser.line}, column ${parser.column + 1}`;
-
-  // saxes validates the declaration; if it is malformed the parse fails and this Document is dropped.
-  const declaration = /^\uFEFF?<\?xml\s+([\s\S]*?)\?>/.exec(text);
-  if (declaration) document.appendChild(document.createProcessingInstruction('xml', declaration[1]));
-
-  // Whitespace around the root is kept as xmldom keeps it: up to the last markup, not the trailing run.
-  let pendingOutside = '';
-  const append = (node: Node): void => {
-    if (parent === document && pendingOutside) {
-      document.appendChild(document.createTextNode(pendingOutside));
-      pendingOutside = '';
-    }
-    parent.appendChild(node);
-  };
 
   parser.on('opentag', (tag) => {
     if (elements === 0) refuseDoctype(text, parser.position);
@@ -239,7 +232,6 @@ function parseDocument(text: string, limits: XmlLimits): Document {
         `Element <${tag.name}> at ${where()} has ${attributes.length} attributes; the limit is ${limits.maxAttributesPerElement}.`,
       );
     }
-    const element = document.createElementNS(tag.uri || null, tag.name);
     for (const attribute of attributes) {
       if (attribute.value.length > limits.maxAttributeLength) {
         throw new XmlInputError(
@@ -247,18 +239,13 @@ function parseDocument(text: string, limits: XmlLimits): Document {
           `Attribute ${attribute.name} of the element ending at ${where()} is ${attribute.value.length} characters long; the limit is ${limits.maxAttributeLength}.`,
         );
       }
-      const node = document.createAttributeNS(attribute.uri || null, attribute.name);
-      // xmldom's own parser sets both: Attr.value and nodeValue are separate fields in xmldom.
-      node.value = node.nodeValue = attribute.value;
-      element.setAttributeNode(node);
     }
-    append(element);
-    parent = element;
+    builder.openElement(tag.uri, tag.name, attributes);
   });
   // saxes reports a close tag for self-closing elements too.
   parser.on('closetag', () => {
     depth--;
-    parent = (parent.parentNode as Document | Element | null) ?? document;
+    builder.closeElement();
   });
   const checkText = (value: string): void => {
     if (value.length > limits.maxTextLength) {
@@ -270,25 +257,17 @@ function parseDocument(text: string, limits: XmlLimits): Document {
   };
   parser.on('text', (value) => {
     checkText(value);
-    if (parent === document) {
-      pendingOutside += value;
-      return;
-    }
-    const last = parent.lastChild;
-    // Adjacent text is one node, as xmldom's normalize() leaves it.
-    if (last && last.nodeType === TEXT_NODE) (last as Text).appendData(value);
-    else parent.appendChild(document.createTextNode(value));
+    builder.text(value);
   });
   parser.on('cdata', (value) => {
     checkText(value);
-    // xmldom makes no node of an empty CDATA section, so the text around it is one node.
-    if (value) append(document.createCDATASection(value));
+    builder.cdata(value);
   });
   parser.on('comment', (value) => {
-    append(document.createComment(value));
+    builder.comment(value);
   });
   parser.on('processinginstruction', (instruction) => {
-    append(document.createProcessingInstruction(instruction.target, instruction.body));
+    builder.processingInstruction(instruction.target, instruction.body);
   });
 
   try {
@@ -303,7 +282,7 @@ function parseDocument(text: string, limits: XmlLimits): Document {
       `The XML is not well-formed: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-  return document;
+  return builder.document;
 }
 
 /**
