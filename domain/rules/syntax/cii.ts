@@ -532,9 +532,9 @@ function checkQuantity(findings: SyntaxFindings, at: Visited, billedUnitCode: bo
 
 /** udt and qdt values: dates in format 102 (DT-097), indicators. */
 function checkDataType(findings: SyntaxFindings, at: Visited): void {
-  const value = stringValue(at.element);
   const format = at.element.getAttribute('format');
   if (at.name === 'DateTimeString' && at.element.namespaceURI === UDT && format === '102') {
+    const value = stringValue(at.element);
     if (!FORMAT_102.test(value))
       findings.fatal(
         'CII-DT-097',
@@ -543,8 +543,9 @@ function checkDataType(findings: SyntaxFindings, at: Visited): void {
         `Дата във формат 102 трябва да е ГГГГММДД (например "20261202"), а ${at.path} е "${value}".`,
       );
   } else if ((at.name === 'DateTimeString' || at.name === 'DateString') && format === '102') {
-    if (!FORMAT_102.test(value)) refuse(findings, at, 'a date YYYYMMDD', 'дата ГГГГММДД', '"20261202"');
-  } else if (at.name === 'Indicator' && !isBoolean(value))
+    if (!FORMAT_102.test(stringValue(at.element)))
+      refuse(findings, at, 'a date YYYYMMDD', 'дата ГГГГММДД', '"20261202"');
+  } else if (at.name === 'Indicator' && !isBoolean(stringValue(at.element)))
     refuse(findings, at, '"true" or "false"', '"true" или "false"', '"true"');
 }
 
@@ -567,17 +568,16 @@ function checkLexicalForm(findings: SyntaxFindings, at: Visited): void {
 /** CII-SCHEMA: a second element where the EN 16931 CII schema allows one. */
 function checkOnceInSchema(findings: SyntaxFindings, at: Visited): void {
   const partyIds = at.name.endsWith('TradeParty');
-  const seen = new Map<string, number>();
-  for (const [child] of at.steps()) {
+  for (const siblings of at.groups()) {
+    if (siblings.length < 2) continue;
+    const child = siblings[1]!;
     const name = child.localName ?? child.nodeName;
     const repeatable =
       (REPEATABLE.has(name) &&
         !(name === 'SpecifiedTaxRegistration' && at.name === 'SellerTaxRepresentativeTradeParty')) ||
       (partyIds && name === 'ID');
     if (repeatable) continue;
-    seen.set(name, (seen.get(name) ?? 0) + 1);
-    if (seen.get(name) !== 2) continue;
-    const count = at.children(name).length;
+    const count = siblings.length;
     findings.fatal(
       'CII-SCHEMA',
       `${at.path}/${child.nodeName}[2]`,

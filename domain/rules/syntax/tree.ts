@@ -9,6 +9,7 @@ const ELEMENT_NODE = 1;
 
 /** One element of the walk: where it is and its child elements by local name, in document order. */
 export class Visited {
+  readonly name: string;
   private readonly byName = new Map<string, Element[]>();
 
   constructor(
@@ -16,6 +17,7 @@ export class Visited {
     readonly path: string,
     readonly parent: Visited | undefined,
   ) {
+    this.name = element.localName ?? element.nodeName;
     for (let node = element.firstChild; node; node = node.nextSibling) {
       if (node.nodeType !== ELEMENT_NODE) continue;
       const child = node as Element;
@@ -26,25 +28,19 @@ export class Visited {
     }
   }
 
-  get name(): string {
-    return this.element.localName ?? this.element.nodeName;
-  }
-
   /** Child elements named `name`. */
   children(name: string): Element[] {
     return this.byName.get(name) ?? [];
   }
 
-  /** Every child element, each with its XPath step ("cac:Item", "cbc:Note[2]"). */
-  *steps(): Generator<[Element, string]> {
-    for (const siblings of this.byName.values())
-      for (const [index, child] of siblings.entries())
-        yield [child, siblings.length > 1 ? `${child.nodeName}[${index + 1}]` : child.nodeName];
+  /** Child elements by local name, each group in document order. */
+  groups(): IterableIterator<Element[]> {
+    return this.byName.values();
   }
 
   /** Elements reached from this one by a path ("cac:Item/cac:ClassifiedTaxCategory"; prefixes are not checked). */
   all(path: string): Element[] {
-    const [first, ...rest] = path.split('/').map((step) => step.slice(step.indexOf(':') + 1));
+    const [first, ...rest] = localNames(path);
     let current = this.children(first!);
     for (const name of rest) current = current.flatMap((element) => childrenNamed(element, name));
     return current;
@@ -55,6 +51,16 @@ export class Visited {
   }
 }
 
+const compiled = new Map<string, string[]>();
+const localNames = (path: string): string[] => {
+  let names = compiled.get(path);
+  if (!names) {
+    names = path.split('/').map((step) => step.slice(step.indexOf(':') + 1));
+    compiled.set(path, names);
+  }
+  return names;
+};
+
 export function childrenNamed(parent: Element, name: string): Element[] {
   const found: Element[] = [];
   for (let node = parent.firstChild; node; node = node.nextSibling)
@@ -62,16 +68,16 @@ export function childrenNamed(parent: Element, name: string): Element[] {
   return found;
 }
 
-/** Visits every element below and including `root` once, parents before children. */
+/** Visits every element below and including `root` once, each after its parent. */
 export function walk(root: Element, rootPath: string, visit: (visited: Visited) => void): void {
   const pending: Visited[] = [new Visited(root, rootPath, undefined)];
   for (let visited = pending.pop(); visited; visited = pending.pop()) {
     visit(visited);
-    const children = [...visited.steps()];
-    for (let index = children.length - 1; index >= 0; index--) {
-      const [child, step] = children[index]!;
-      pending.push(new Visited(child, `${visited.path}/${step}`, visited));
-    }
+    for (const siblings of visited.groups())
+      siblings.forEach((child, index) => {
+        const step = siblings.length > 1 ? `${child.nodeName}[${index + 1}]` : child.nodeName;
+        pending.push(new Visited(child, `${visited.path}/${step}`, visited));
+      });
   }
 }
 

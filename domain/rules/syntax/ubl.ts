@@ -695,8 +695,7 @@ function checkBinaryObject(findings: SyntaxFindings, at: Visited): void {
 /** Lexical forms of the UBL 2.1 data types: the official artefacts stop on a value they cannot convert. */
 function checkBasic(findings: SyntaxFindings, at: Visited): void {
   const { name, element } = at;
-  const value = stringValue(element);
-  const refuse = (type: string, typeBg: string, example: string): void =>
+  const refuse = (type: string, typeBg: string, example: string, value: string): void =>
     findings.fatal(
       'UBL-SCHEMA',
       at.path,
@@ -704,11 +703,14 @@ function checkBasic(findings: SyntaxFindings, at: Visited): void {
       `${at.path} трябва да е ${typeBg} (например ${example}), а е "${value}".`,
     );
   if (/(Amount|Quantity|Percent|Numeric|Measure)$/.test(name)) {
-    if (!isDecimal(value)) refuse('a decimal number', 'десетично число', '"100.00"');
+    const value = stringValue(element);
+    if (!isDecimal(value)) refuse('a decimal number', 'десетично число', '"100.00"', value);
   } else if (name.endsWith('Date')) {
-    if (!isDate(value)) refuse('a date YYYY-MM-DD', 'дата ГГГГ-ММ-ДД', '"2026-12-02"');
+    const value = stringValue(element);
+    if (!isDate(value)) refuse('a date YYYY-MM-DD', 'дата ГГГГ-ММ-ДД', '"2026-12-02"', value);
   } else if (name.endsWith('Indicator')) {
-    if (!isBoolean(value)) refuse('"true" or "false"', '"true" или "false"', '"true"');
+    const value = stringValue(element);
+    if (!isBoolean(value)) refuse('"true" or "false"', '"true" или "false"', '"true"', value);
   }
 }
 
@@ -716,16 +718,15 @@ function checkBasic(findings: SyntaxFindings, at: Visited): void {
 function checkOnceInSchema(findings: SyntaxFindings, at: Visited): void {
   const onceAggregates = ONCE_AGGREGATES[at.name] ?? [];
   const repeatableBasic = REPEATABLE_BASIC[at.name];
-  const seen = new Map<string, number>();
-  for (const [child] of at.steps()) {
+  for (const siblings of at.groups()) {
+    if (siblings.length < 2) continue;
+    const child = siblings[1]!;
     const name = child.localName ?? child.nodeName;
     const once = isUbl(child, CBC)
       ? repeatableBasic !== undefined && !repeatableBasic.includes(name)
       : onceAggregates.includes(name);
     if (!once) continue;
-    seen.set(name, (seen.get(name) ?? 0) + 1);
-    if (seen.get(name) !== 2) continue;
-    const count = at.children(name).length;
+    const count = siblings.length;
     findings.fatal(
       'UBL-SCHEMA',
       `${at.path}/${child.nodeName}[2]`,
