@@ -11,6 +11,7 @@ import type { HubConfig } from '../platform/config';
 import { createDevMailRouter } from './dev-mail';
 import { errorHandler, HttpError } from './errors';
 import { createIssuerApi } from './issuer-api';
+import { traceRequests } from '../platform/tracing';
 import { createMetricsRouter } from './metrics';
 import { ISSUER_DISPUTE_JSON_PATHS } from './issuer-disputes';
 import { refuseNulCharacters } from './nul-characters';
@@ -35,6 +36,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(traceRequests());
   app.use(securityHeaders(deps.config));
   const apiDocument = openApiDocument(deps.config.maxInvoiceBytes);
 

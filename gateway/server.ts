@@ -11,6 +11,7 @@ import { resumePayments } from '../intake/payments';
 import type { HubConfig } from '../platform/config';
 import { logger } from '../platform/logger';
 import { connectTemporal } from '../platform/temporal';
+import { startTracing } from '../platform/tracing';
 import { createGatewayApp } from './app';
 import { ensureArchiveSealing } from './archive-sealing';
 
@@ -25,6 +26,7 @@ export async function startGateway(
   if (!config.databaseUrl) throw new Error('the gateway needs DATABASE_URL (bin/hub start sets it)');
   const db = createPool(config.databaseUrl, 20);
   await migrate(db);
+  startTracing('einvoice-hub-gateway');
   const temporal = await connectTemporal(config);
   const as2Identity = await loadHubAs2Identity(config);
   const app = createGatewayApp({ db, temporal, config, devMailDir, as2Identity });

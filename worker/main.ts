@@ -1,12 +1,13 @@
 import { NativeConnection, Runtime, Worker, type LogLevel, type LogMetadata } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { activityLogContext } from '../activities/log-context';
 import { createPool } from '../db';
 import { freePort } from '../embedded/ports';
 import { createMailer } from '../mail/mailer';
 import { hubSecret, type HubConfig } from '../platform/config';
 import { logger } from '../platform/logger';
 import { serveMetrics } from '../platform/metrics';
+import { startTracing, stopTracing } from '../platform/tracing';
+import { observabilityOptions } from './observability';
 
 /** Runs the invoice lifecycle worker until SIGINT/SIGTERM; in-flight activities finish or are retried elsewhere. */
 export async function runWorker(config: HubConfig): Promise<void> {
@@ -37,12 +38,13 @@ export async function runWorker(config: HubConfig): Promise<void> {
       workflowsPath: require.resolve('../workflows'),
       activities: createActivities({ db, mailer, config, secret: hubSecret(config) }),
       maxConcurrentActivityTaskExecutions: 50,
-      interceptors: { activity: [activityLogContext] },
+      ...observabilityOptions(startTracing('einvoice-hub-worker')),
     });
     logger.info({ taskQueue: config.taskQueue }, 'invoice worker running');
     await worker.run();
   } finally {
     await metrics.close();
+    await stopTracing();
     mailer.close();
     await db.end();
     await connection.close();

@@ -2,12 +2,13 @@ import crypto from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, DefaultLogger } from '@temporalio/worker';
 import { createActivities } from '../../activities';
-import { activityLogContext } from '../../activities/log-context';
+import { observabilityOptions } from '../../worker/observability';
 import { createPool, type Db } from '../../db';
 import { createIssuer, type Issuer } from '../../db/issuers';
 import { readMailbox, type StoredMail } from '../../embedded/mail-server';
 import { createMailer } from '../../mail/mailer';
 import { loadConfig, type HubConfig } from '../../platform/config';
+import { type Tracing, tracingClientInterceptors } from '../../platform/tracing';
 
 /** Helpers for integration tests: the hub's real parts wired to the servers test/support/services.ts started. */
 
@@ -31,7 +32,11 @@ export interface TestHub {
 }
 
 /** A real worker (bundled workflows, real activities) on its own task queue, plus a client and a pool. */
-export async function startTestHub(overrides: Record<string, string> = {}): Promise<TestHub> {
+export async function startTestHub(
+  overrides: Record<string, string> = {},
+  /** Traced: the worker bundles the workflows with the tracing interceptors (slower to start). */
+  options: { tracing?: Tracing } = {},
+): Promise<TestHub> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
@@ -44,13 +49,19 @@ export async function startTestHub(overrides: Record<string, string> = {}): Prom
     connection: workerConnection,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
-    workflowBundle: { codePath: process.env.HUB_TEST_WORKFLOW_BUNDLE as string },
+    ...(options.tracing
+      ? { workflowsPath: require.resolve('../../workflows') }
+      : { workflowBundle: { codePath: process.env.HUB_TEST_WORKFLOW_BUNDLE as string } }),
     activities: createActivities({ db, mailer, config, secret: 'test-secret' }),
-    interceptors: { activity: [activityLogContext] },
+    ...observabilityOptions(options.tracing),
   });
   const running = worker.run();
   const connection = await Connection.connect({ address: config.temporalAddress as string });
-  const temporal = new Client({ connection, namespace: config.temporalNamespace });
+  const temporal = new Client({
+    connection,
+    namespace: config.temporalNamespace,
+    interceptors: options.tracing ? tracingClientInterceptors() : undefined,
+  });
   return {
     config,
     db,
