@@ -165,6 +165,33 @@ describe('Peppol BIS 3 rules over the document', () => {
     ).toContain('DK-R-005');
   });
 
+  it('where the artefact cannot infer the seller country (two VAT numbers), its country rules do not apply', () => {
+    const norwegian = sellerIn('NO', 'NO974760674MVA', '974760673');
+    expect(peppolIds(norwegian)).toContain('NO-R-001');
+    const twoVatNumbers = (xml: string): string =>
+      norwegian(xml).replace(
+        '<cbc:CompanyID>NO974760674MVA</cbc:CompanyID>',
+        '<cbc:CompanyID>NO974760674MVA</cbc:CompanyID><cbc:CompanyID>NO974760674MVA</cbc:CompanyID>',
+      );
+    expect(peppolIds(twoVatNumbers)).not.toContain('NO-R-001');
+  });
+
+  it('R110/R111: an empty line period date is outside the invoicing period', () => {
+    const withPeriods = (xml: string): string =>
+      xml.replace(
+        '<cbc:BuyerReference>PO-2026-7</cbc:BuyerReference>',
+        '<cbc:BuyerReference>PO-2026-7</cbc:BuyerReference><cac:InvoicePeriod><cbc:StartDate>2026-01-01</cbc:StartDate></cac:InvoicePeriod>',
+      );
+    const linePeriod = (date: string) => (xml: string) =>
+      withPeriods(xml).replace(
+        /(<cac:InvoiceLine>\s*<cbc:ID>[^<]*<\/cbc:ID>)/,
+        `$1<cac:InvoicePeriod><cbc:StartDate>${date}</cbc:StartDate></cac:InvoicePeriod>`,
+      );
+    expect(peppolIds(linePeriod('2026-01-02'))).toEqual([]);
+    expect(peppolIds(linePeriod('2025-12-31'))).toContain('PEPPOL-EN16931-R110');
+    expect(peppolIds(linePeriod(''))).toContain('PEPPOL-EN16931-R110');
+  });
+
   it('Norwegian seller: the VAT number is NO, a valid organisation number and MVA (NO-R-001)', () => {
     expect(peppolIds(sellerIn('NO', 'NO974760673MVA', '974760673'))).toEqual([]);
     expect(peppolIds(sellerIn('NO', 'NO974760674MVA', '974760673'))).toEqual(['NO-R-001']);

@@ -13,6 +13,7 @@ import {
   isIsoDate,
   normalizeSpace,
   numberOf,
+  ownText,
   pathOf,
   stringOf,
   ubl,
@@ -81,7 +82,7 @@ function checkDocumentLevel(document: PeppolDocument, report: PeppolReport): voi
       'Посочете референция на купувача (BT-10) или номер на поръчка (BT-13); Peppol изисква едното от двете, за да може купувачът да насочи фактурата.',
     );
   const customization = children(root, 'cbc:CustomizationID')[0];
-  const customizationText = customization ? normalizeSpace(childTexts(customization)) : '';
+  const customizationText = customization ? normalizeSpace(ownText(customization) ?? '') : '';
   if (!customizationText.startsWith(PEPPOL_BILLING_CUSTOMIZATION))
     report.fatal(
       'PEPPOL-EN16931-R004',
@@ -112,9 +113,9 @@ function checkDocumentLevel(document: PeppolDocument, report: PeppolReport): voi
         : `Обща сума на данъка без разбивка се дава само при валута за отчитане на ДДС (BT-6); намерени: ${withoutBreakdown}.`,
     );
   if (taxCurrencies.length > 0) checkAccountingCurrencySign(document, taxCurrencies[0]!, report);
-  const documentCurrency = normalizeSpace(childTexts(children(root, 'cbc:DocumentCurrencyCode')[0]));
+  const documentCurrency = normalizeSpace(ownText(children(root, 'cbc:DocumentCurrencyCode')[0]) ?? '');
   for (const taxCurrency of taxCurrencies) {
-    if (normalizeSpace(childTexts(taxCurrency)) === documentCurrency)
+    if (normalizeSpace(ownText(taxCurrency) ?? '') === documentCurrency)
       report.fatal(
         'PEPPOL-EN16931-R005',
         taxCurrency,
@@ -134,14 +135,6 @@ function checkDocumentLevel(document: PeppolDocument, report: PeppolReport): voi
         `Допуска се само една препратка към проект (BT-11); намерени: ${projects.length}.`,
       );
   }
-}
-
-/** The text nodes directly in an element (XPath `text()`), joined. */
-function childTexts(element: Element | undefined): string {
-  let text = '';
-  for (let node = element?.firstChild; node; node = node.nextSibling)
-    if (node.nodeType === 3 || node.nodeType === 4) text += node.nodeValue ?? '';
-  return text;
 }
 
 /** R055: BT-110 and BT-111 have the same sign (some amount of each ≤ 0, or some of each ≥ 0). */
@@ -224,7 +217,7 @@ function checkAllowanceCharge(charge: Element, report: PeppolReport): void {
       );
     }
   }
-  const indicator = normalizeSpace(childTexts(children(charge, 'cbc:ChargeIndicator')[0]));
+  const indicator = normalizeSpace(ownText(children(charge, 'cbc:ChargeIndicator')[0]) ?? '');
   if (indicator !== 'true' && indicator !== 'false')
     report.fatal(
       'PEPPOL-EN16931-R043',
@@ -371,19 +364,22 @@ function checkLinePeriod(
     const bound = children(period, name)[0];
     if (!bound) continue;
     const limit = normalizeSpace(stringOf(bound));
+    if (!isIsoDate(limit)) continue;
     for (const date of ubl.all(line, `cac:InvoicePeriod/${name}`)) {
-      const value = normalizeSpace(stringOf(date));
-      if (!isIsoDate(value) || !isIsoDate(limit)) continue;
-      if (before ? value < limit : value > limit)
+      // An empty line date compares as false, so the rule fails; an unreadable one stops the artefact instead.
+      const text = ownText(date);
+      const value = text === undefined ? '' : normalizeSpace(text);
+      if (text !== undefined && !isIsoDate(value)) continue;
+      if (text === undefined || (before ? value < limit : value > limit))
         report.fatal(
           rule,
           pathOf(date),
           before
-            ? `Line ${number} starts ${value}, before the invoicing period starts (${limit}).`
-            : `Line ${number} ends ${value}, after the invoicing period ends (${limit}).`,
+            ? `Line ${number} starts ${value || '(no date)'}, before the invoicing period starts (${limit}).`
+            : `Line ${number} ends ${value || '(no date)'}, after the invoicing period ends (${limit}).`,
           before
-            ? `Периодът на ред ${number} започва ${value}, преди началото на периода на фактуриране (${limit}).`
-            : `Периодът на ред ${number} завършва ${value}, след края на периода на фактуриране (${limit}).`,
+            ? `Периодът на ред ${number} започва ${value || '(без дата)'}, преди началото на периода на фактуриране (${limit}).`
+            : `Периодът на ред ${number} завършва ${value || '(без дата)'}, след края на периода на фактуриране (${limit}).`,
         );
     }
   }

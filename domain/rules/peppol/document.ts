@@ -17,6 +17,14 @@ export const ubl = new XmlReader({ cac: CAC, cbc: CBC });
 /** XPath string value: the text as written, whitespace included. */
 export const stringOf = (element: Element | undefined): string => element?.textContent ?? '';
 
+/** XPath `text()`: the element's own text nodes joined; undefined when it has none. */
+export function ownText(element: Element | undefined): string | undefined {
+  let text: string | undefined;
+  for (let node = element?.firstChild; node; node = node.nextSibling)
+    if (node.nodeType === 3 || node.nodeType === 4) text = (text ?? '') + (node.nodeValue ?? '');
+  return text;
+}
+
 /** XPath normalize-space: only space, tab, CR and LF count as whitespace. */
 export const normalizeSpace = (value: string): string =>
   value.replace(/[ \t\r\n]+/g, ' ').replace(/^ | $/g, '');
@@ -91,16 +99,47 @@ export const vatSchemesOf = (party: Element | undefined): Element[] =>
     .all(party, 'cac:PartyTaxScheme')
     .filter((scheme) => ubl.all(scheme, 'cac:TaxScheme/cbc:ID').some((id) => stringOf(id) === 'VAT'));
 
-/** The country prefix of a party's VAT identifier, upper-cased; undefined when it has none. */
-function vatPrefixOf(party: Element | undefined): string | undefined {
-  const prefix = vatSchemesOf(party)
-    .map((scheme) => stringOf(ubl.one(scheme, 'cbc:CompanyID')).slice(0, 2))
-    .find((value) => value !== '');
-  return prefix === undefined ? undefined : normalizeSpace(prefix).toUpperCase();
+/**
+ * Where the artefact infers a country and its expression stops with an error (two VAT registrations, two
+ * country codes), the patterns that use it match nothing: such a country is `undefined` here, equal to no code.
+ */
+type Inferred = string | undefined;
+
+/** The country prefix of a party's VAT identifier, upper-cased; null when it has none to give. */
+export function vatPrefixOf(party: Element | undefined): Inferred | null {
+  const schemes = vatSchemesOf(party);
+  if (schemes.length > 1 || schemes.some((scheme) => children(scheme, 'cbc:CompanyID').length > 1))
+    return undefined;
+  const prefix = stringOf(children(schemes[0], 'cbc:CompanyID')[0]).slice(0, 2);
+  return prefix === '' ? null : normalizeSpace(prefix).toUpperCase();
 }
 
-const postalCountryOf = (party: Element | undefined): Element | undefined =>
-  ubl.one(party, 'cac:PostalAddress/cac:Country/cbc:IdentificationCode');
+/** The party's postal country code as written; '' when it has none. */
+export function postalCountryOf(party: Element | undefined): Inferred {
+  const codes = ubl.all(party, 'cac:PostalAddress/cac:Country/cbc:IdentificationCode');
+  return codes.length > 1 ? undefined : stringOf(codes[0]);
+}
+
+/** Peppol's country of a party: its VAT prefix, else that of the next party given, else its postal country, else XX. */
+export function inferredCountryOf(
+  party: Element | undefined,
+  ...fallbacks: (Element | undefined)[]
+): Inferred {
+  for (const candidate of [party, ...fallbacks]) {
+    const prefix = vatPrefixOf(candidate);
+    if (prefix !== null) return prefix;
+  }
+  const postal = postalCountryOf(party);
+  if (postal === undefined) return undefined;
+  return ubl.count(party, 'cac:PostalAddress/cac:Country/cbc:IdentificationCode') === 0
+    ? 'XX'
+    : normalizeSpace(postal).toUpperCase();
+}
+
+const postalIs = (party: Element | undefined, country: string): boolean => {
+  const postal = postalCountryOf(party);
+  return postal !== undefined && normalizeSpace(postal).toUpperCase() === country;
+};
 
 /** The document-wide facts the Peppol rules are written against. */
 export class PeppolDocument {
@@ -110,12 +149,12 @@ export class PeppolDocument {
   /** The process number NN of "urn:fdc:peppol.eu:2017:poacc:billing:NN:1.0", or "Unknown". */
   readonly profile: string;
   /** The seller's country as Peppol infers it: VAT prefix, else the tax representative's, else the postal country. */
-  readonly supplierCountry: string;
+  readonly supplierCountry: Inferred;
   /** The buyer's country: VAT prefix, else the postal country. */
-  readonly customerCountry: string;
+  readonly customerCountry: Inferred;
   /** The postal country codes as written (the Danish, Icelandic and Swedish rules compare these). */
-  readonly supplierPostalCountry: string;
-  readonly customerPostalCountry: string;
+  readonly supplierPostalCountry: Inferred;
+  readonly customerPostalCountry: Inferred;
   readonly supplierIsGerman: boolean;
   readonly customerIsGerman: boolean;
   /** Every cbc:DocumentCurrencyCode as written (amounts must carry one of them). */
@@ -133,17 +172,12 @@ export class PeppolDocument {
       ? /urn:fdc:peppol.eu:2017:poacc:billing:([0-9]{2}):1.0/.exec(normalizeSpace(stringOf(profileId)))
       : null;
     this.profile = profile ? normalizeSpace(stringOf(profileId)).split(':')[6]! : 'Unknown';
-    const postal = (party: Element | undefined): string | undefined => {
-      const code = postalCountryOf(party);
-      return code ? normalizeSpace(stringOf(code)).toUpperCase() : undefined;
-    };
-    this.supplierCountry =
-      vatPrefixOf(this.seller) ?? vatPrefixOf(this.taxRepresentative) ?? postal(this.seller) ?? 'XX';
-    this.customerCountry = vatPrefixOf(this.buyer) ?? postal(this.buyer) ?? 'XX';
-    this.supplierPostalCountry = stringOf(postalCountryOf(this.seller));
-    this.customerPostalCountry = stringOf(postalCountryOf(this.buyer));
-    this.supplierIsGerman = postal(this.seller) === 'DE';
-    this.customerIsGerman = postal(this.buyer) === 'DE';
+    this.supplierCountry = inferredCountryOf(this.seller, this.taxRepresentative);
+    this.customerCountry = inferredCountryOf(this.buyer);
+    this.supplierPostalCountry = postalCountryOf(this.seller);
+    this.customerPostalCountry = postalCountryOf(this.buyer);
+    this.supplierIsGerman = postalIs(this.seller, 'DE');
+    this.customerIsGerman = postalIs(this.buyer, 'DE');
     this.documentCurrencies = ubl.all(root, 'cbc:DocumentCurrencyCode').map(stringOf);
   }
 

@@ -32,6 +32,7 @@ import {
   isNamed,
   normalizeSpace,
   numberOf,
+  ownText,
   pathOf,
   stringOf,
 } from './document';
@@ -89,7 +90,7 @@ function checkBasicElement(document: PeppolDocument, element: Element, report: P
   const parent = element.parentNode as Element | null;
   if (AMOUNTS.has(name) || name === 'TaxAmount') checkCurrency(document, element, report);
   if (DATES.has(name)) {
-    const text = directText(element);
+    const text = ownText(element);
     if (text === undefined || text.length !== 10 || !isIsoDate(text))
       report.fatal(
         'PEPPOL-EN16931-F001',
@@ -150,7 +151,7 @@ function checkBasicElement(document: PeppolDocument, element: Element, report: P
     case 'DescriptionCode':
       if (
         isNamed(parent, 'cac:InvoicePeriod') &&
-        !PEPPOL_PERIOD_DESCRIPTION_CODES.has(normalizeSpace(directText(element) ?? ''))
+        !PEPPOL_PERIOD_DESCRIPTION_CODES.has(normalizeSpace(ownText(element) ?? ''))
       )
         report.fatal(
           'PEPPOL-EN16931-CL006',
@@ -169,14 +170,6 @@ function checkBasicElement(document: PeppolDocument, element: Element, report: P
         );
       break;
   }
-}
-
-/** XPath `text()` of a leaf: its text, or undefined when it has none. */
-function directText(element: Element): string | undefined {
-  let text: string | undefined;
-  for (let node = element.firstChild; node; node = node.nextSibling)
-    if (node.nodeType === 3 || node.nodeType === 4) text = (text ?? '') + (node.nodeValue ?? '');
-  return text;
 }
 
 function checkCurrency(document: PeppolDocument, element: Element, report: PeppolReport): void {
@@ -205,7 +198,7 @@ function checkCurrency(document: PeppolDocument, element: Element, report: Peppo
 /** CL002/CL003: the reason code of an allowance (UNCL 5189 subset) or a charge (UNCL 7161). */
 function checkReasonCode(charge: Element, code: Element, report: PeppolReport): void {
   const indicators = children(charge, 'cbc:ChargeIndicator').map(stringOf);
-  const value = normalizeSpace(directText(code) ?? '');
+  const value = normalizeSpace(ownText(code) ?? '');
   if (indicators.includes('false')) {
     if (!PEPPOL_ALLOWANCE_REASON_CODES.has(value))
       report.fatal(

@@ -6,6 +6,7 @@ import {
   children,
   normalizeSpace,
   numberOf,
+  ownText,
   stringOf,
   ubl,
 } from '../document';
@@ -17,7 +18,7 @@ export function checkDanishRules(document: PeppolDocument, report: PeppolReport)
   if (document.supplierPostalCountry !== 'DK') return;
   const { root, seller } = document;
   const legalId = ubl.one(seller, 'cac:PartyLegalEntity/cbc:CompanyID');
-  if (normalizeSpace(textNodes(legalId)) === '')
+  if (normalizeSpace(ownText(legalId) ?? '') === '')
     report.fatal(
       'DK-R-002',
       `/${document.kind}/cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity`,
@@ -68,14 +69,6 @@ export function checkDanishRules(document: PeppolDocument, report: PeppolReport)
     checkTaxCharge(charge, report);
 }
 
-/** XPath `text()` of an element: its own text nodes. */
-function textNodes(element: Element | undefined): string {
-  let text = '';
-  for (let node = element?.firstChild; node; node = node.nextSibling)
-    if (node.nodeType === 3 || node.nodeType === 4) text += node.nodeValue ?? '';
-  return text;
-}
-
 function checkPaymentMeans(means: Element, report: PeppolReport): void {
   const codeElement = ubl.one(means, 'cbc:PaymentMeansCode');
   const code = codeElement ? stringOf(codeElement) : '';
@@ -88,7 +81,7 @@ function checkPaymentMeans(means: Element, report: PeppolReport): void {
       `Between Danish parties the payment means code (BT-81) is one of 1, 10, 31, 42, 48, 49, 50, 58, 59, 93, 97; found "${code}".`,
       `Между датски страни кодът на начина на плащане (BT-81) е един от 1, 10, 31, 42, 48, 49, 50, 58, 59, 93, 97; намерено "${code}".`,
     );
-  const filled = (path: string): boolean => normalizeSpace(textNodes(ubl.one(means, path))) !== '';
+  const filled = (path: string): boolean => normalizeSpace(ownText(ubl.one(means, path)) ?? '') !== '';
   if (
     (is('31') || is('42')) &&
     !(
@@ -129,7 +122,7 @@ function checkPaymentMeans(means: Element, report: PeppolReport): void {
       `A giro payment ID starting ${prefix} carries a 16-digit instruction id (19 characters in all); found "${paymentId}".`,
       `Основание за жиро плащане, започващо с ${prefix}, съдържа 16-цифрен идентификатор (общо 19 знака); намерено "${paymentId}".`,
     );
-  if (is('93') && !(['71#', '73#', '75#'].includes(prefix) && textNodes(account).length === 8))
+  if (is('93') && !(['71#', '73#', '75#'].includes(prefix) && (ownText(account) ?? '').length === 8))
     report.fatal(
       'DK-R-010',
       means,
@@ -156,7 +149,8 @@ function checkTaxCharge(charge: Element, report: PeppolReport): void {
   const reasonElement = ubl.one(charge, 'cbc:AllowanceChargeReason');
   const reason = stringOf(reasonElement);
   const number = numberOf(reason);
-  const fourDigits = normalizeSpace(textNodes(reasonElement)).length === 4 && number >= 0 && number <= 9999;
+  const fourDigits =
+    normalizeSpace(ownText(reasonElement) ?? '').length === 4 && number >= 0 && number <= 9999;
   const withHash =
     reasonElement !== undefined && reason.includes('#') && !reason.startsWith('#') && !reason.endsWith('#');
   if (!fourDigits && !withHash)

@@ -9,6 +9,7 @@ import {
   numberOf,
   stringOf,
   ubl,
+  inferredCountryOf,
   vatSchemesOf,
 } from '../document';
 
@@ -18,7 +19,7 @@ const ID_DATE = /^(0?[1-9]|[12][0-9]|3[01])[-\\/ ]?(0?[1-9]|1[0-2])[-\\/ ]?(19|2
 const MARK = '##M.AR.K##';
 const INVOICE_URL = '##INVOICE|URL##';
 
-const isGreek = (country: string): boolean => country === 'GR' || country === 'EL';
+const isGreek = (country: string | undefined): boolean => country === 'GR' || country === 'EL';
 
 export function checkGreekRules(document: PeppolDocument, report: PeppolReport): void {
   const { root, seller, buyer, kind } = document;
@@ -92,13 +93,8 @@ export function checkGreekRules(document: PeppolDocument, report: PeppolReport):
         'Гръцки продавач посочва пълното име на купувача (cac:PartyName/cbc:Name).',
       );
   }
-  const sellerCountry =
-    vatPrefix(seller) ??
-    (ubl.one(seller, 'cac:PostalAddress/cac:Country/cbc:IdentificationCode')
-      ? normalizeSpace(
-          stringOf(ubl.one(seller, 'cac:PostalAddress/cac:Country/cbc:IdentificationCode')),
-        ).toUpperCase()
-      : 'XX');
+  // GR-R-009 infers the seller's country without the tax representative.
+  const sellerCountry = inferredCountryOf(seller);
   if (isGreek(sellerCountry))
     for (const endpoint of children(seller, 'cbc:EndpointID'))
       checkEndpoint('GR-R-009', endpoint, 'seller', 'продавача', report);
@@ -123,13 +119,6 @@ const vatNumbersOf = (party: Element | undefined): Element[] =>
     .all(party, 'cac:PartyTaxScheme')
     .filter((scheme) => normalizeSpace(stringOf(ubl.one(scheme, 'cac:TaxScheme/cbc:ID'))) === 'VAT')
     .flatMap((scheme) => children(scheme, 'cbc:CompanyID'));
-
-function vatPrefix(party: Element | undefined): string | undefined {
-  const prefix = vatSchemesOf(party)
-    .map((scheme) => stringOf(ubl.one(scheme, 'cbc:CompanyID')).slice(0, 2))
-    .find((value) => value !== '');
-  return prefix === undefined ? undefined : normalizeSpace(prefix).toUpperCase();
-}
 
 function checkEndpoint(
   ruleId: string,

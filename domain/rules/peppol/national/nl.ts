@@ -6,18 +6,20 @@ import {
   children,
   decimalOf,
   normalizeSpace,
+  postalCountryOf,
   stringOf,
   ubl,
 } from '../document';
 
-const isDutch = (code: Element | undefined): boolean => normalizeSpace(stringOf(code)).toUpperCase() === 'NL';
-const countryOf = (party: Element | undefined): Element | undefined =>
-  ubl.one(party, 'cac:PostalAddress/cac:Country/cbc:IdentificationCode');
+const isDutch = (party: Element | undefined): boolean => {
+  const country = postalCountryOf(party);
+  return country !== undefined && normalizeSpace(country).toUpperCase() === 'NL';
+};
 
 export function checkDutchRules(document: PeppolDocument, report: PeppolReport): void {
   const { root, seller, buyer, taxRepresentative, kind } = document;
-  if (!isDutch(countryOf(seller))) return;
-  const buyerIsDutch = isDutch(countryOf(buyer));
+  if (!isDutch(seller)) return;
+  const buyerIsDutch = isDutch(buyer);
   if (
     children(root, 'cbc:CreditNoteTypeCode').length > 0 &&
     ubl.count(root, 'cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID') === 0
@@ -63,7 +65,7 @@ export function checkDutchRules(document: PeppolDocument, report: PeppolReport):
     checkAddress('NL-R-004', buyer, 'Dutch buyer', 'холандския купувач');
     checkLegalId('NL-R-005', buyer, 'Dutch buyer', 'холандския купувач');
   }
-  if (isDutch(ubl.one(taxRepresentative, 'cac:PostalAddress/cac:Country/cbc:IdentificationCode')))
+  if (isDutch(taxRepresentative))
     for (const address of children(taxRepresentative, 'cac:PostalAddress'))
       if (
         !['cbc:StreetName', 'cbc:CityName', 'cbc:PostalZone'].every(
