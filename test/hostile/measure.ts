@@ -29,8 +29,6 @@ export interface HostileCase<Context> {
   send(context: Context): Promise<Answer>;
   /** What the door legitimately keeps of a refused input (a quarantined delivery and its acknowledgement). */
   keeps?: Partial<Footprint>;
-  /** Wider bounds for a case whose cost is the door's limit itself, with the reason in `name`. */
-  bounds?: { ms?: number; peakBytes?: number };
 }
 
 /** Rows of one issuer, in every table a door could write to. */

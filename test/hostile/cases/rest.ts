@@ -98,13 +98,10 @@ export const restCases: HostileCase<RestDoor>[] = [
     send: post(() => hostile.deepNesting()),
   },
   {
-    // The parser builds the document up to its 500,000-element limit (what a 10 MiB invoice of many short lines
-    // needs), so this case costs what the largest honest invoice costs: some 350 MiB and seconds on a busy machine.
-    name: '510,000 elements (the element limit reached, at its full cost)',
+    name: '510,000 elements (over the element limit, counted before a node is built)',
     kind: 'deep nesting',
     expect: 'TOO_MANY_ELEMENTS',
     send: post(() => hostile.manyElements),
-    bounds: { ms: 30_000, peakBytes: 512 * 1024 * 1024 },
   },
   {
     name: 'a 200,000-character attribute',
