@@ -83,7 +83,10 @@ function party(element: Element | undefined): Party {
     vatId: registrations.find((id) => attributeOf(id, 'schemeID') === 'VA')?.textContent?.trim(),
     taxRegistrationId: registrations.find((id) => attributeOf(id, 'schemeID') === 'FC')?.textContent?.trim(),
     additionalLegalInfo: cii.text(element, 'ram:Description'),
-    electronicAddress: identifier(cii.one(element, 'ram:URIUniversalCommunication/ram:URIID')),
+    // A communication group without its URIID is an electronic address with neither value nor scheme.
+    electronicAddress:
+      identifier(cii.one(element, 'ram:URIUniversalCommunication/ram:URIID')) ??
+      (cii.one(element, 'ram:URIUniversalCommunication') ? { value: '' } : undefined),
     address: address(cii.one(element, 'ram:PostalTradeAddress')),
     contact: contact
       ? {
@@ -129,9 +132,10 @@ function period(element: Element | undefined): Period | undefined {
   if (!element) return undefined;
   const start = cii.one(element, 'ram:StartDateTime/udt:DateTimeString');
   const end = cii.one(element, 'ram:EndDateTime/udt:DateTimeString');
+  // A date element without its DateTimeString reads as an empty date: the period still has that end.
   return {
-    start: date(start),
-    end: date(end),
+    start: date(start) ?? (cii.one(element, 'ram:StartDateTime') ? '' : undefined),
+    end: date(end) ?? (cii.one(element, 'ram:EndDateTime') ? '' : undefined),
     startFormat: attributeOf(start, 'format'),
     endFormat: attributeOf(end, 'format'),
   };
@@ -193,6 +197,9 @@ function invoiceLine(element: Element): InvoiceLine {
       value: cii.text(characteristic, 'ram:Value'),
     })),
     vatCategory: vatSchemeCategory(cii.all(settlement, 'ram:ApplicableTradeTax')),
+    referencedDocumentIds: cii
+      .all(settlement, 'ram:AdditionalReferencedDocument')
+      .map((reference) => cii.text(reference, 'ram:IssuerAssignedID') ?? ''),
     absent: [
       ...(quantity ? [] : (['quantity'] as const)),
       ...(cii.one(settlement, 'ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount')

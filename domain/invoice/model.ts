@@ -141,6 +141,8 @@ export interface InvoiceLine {
   originCountry?: string; // BT-159
   attributes?: { name?: string; value?: string }[]; // BG-32: BT-160, BT-161
   vatCategory?: VatSchemeCategory; // BT-151/BT-152 under scheme VAT; undefined: none
+  /** CII: the identifier text of every ram:AdditionalReferencedDocument of the line, whatever its type (BR-52). */
+  referencedDocumentIds?: string[];
   /** Required fields read as '' whose element is absent, not merely empty (BR-22, BR-24, BR-26 test the element). */
   absent?: ('quantity' | 'netAmount' | 'netPrice')[];
 }

@@ -77,7 +77,10 @@ function checkDocument(context: RuleContext): void {
       );
     }
   }
-  if (present(invoice.taxPointDate) && present(invoice.taxPointDateCode)) {
+  // CII checks BR-CO-03 in the context of a breakdown the generic rules still reach.
+  const inContext =
+    invoice.syntax === 'UBL' || invoice.vatBreakdown.some((vat) => !byCategoryRules(invoice, vat));
+  if (present(invoice.taxPointDate) && present(invoice.taxPointDateCode) && inContext) {
     context.fatal(
       'BR-CO-03',
       paths.of('BT-7'),
@@ -173,7 +176,11 @@ function checkParties(context: RuleContext): void {
         'The seller tax representative postal address (BG-12)',
         'адресът на данъчния представител (BG-12)',
       );
-    else if (!present(taxRepresentative.address.countryCode)) {
+    // CII checks the country from the representative, so a missing address lacks it too.
+    if (
+      (taxRepresentative.address !== undefined || invoice.syntax === 'CII') &&
+      !present(taxRepresentative.address?.countryCode)
+    ) {
       context.missing(
         'BR-20',
         paths.of('BT-69'),
@@ -189,7 +196,12 @@ function checkParties(context: RuleContext): void {
         'ДДС номерът на данъчния представител (BT-63)',
       );
   }
-  if (invoice.delivery?.address && !present(invoice.delivery.address.countryCode)) {
+  // UBL asks only for the country code element; CII for a non-empty code.
+  const deliverToCountry = invoice.delivery?.address?.countryCode;
+  if (
+    invoice.delivery?.address &&
+    (invoice.syntax === 'UBL' ? deliverToCountry === undefined : !present(deliverToCountry))
+  ) {
     context.missing(
       'BR-57',
       paths.of('BT-80'),
@@ -274,6 +286,16 @@ function vatSchemeRate(
 ): string | undefined {
   if (!('vatCategory' in item)) return rate;
   return item.vatCategory === undefined ? undefined : rate;
+}
+
+/**
+ * CII: a breakdown of category L, M or O under type code VAT is taken by its category's rules, which the CEN
+ * artefact matches on the ram:ApplicableTradeTax itself before the generic breakdown rules (BR-45..48, BR-CO-03,
+ * BR-CO-17, BR-DEC-19/20), so those never see it.
+ */
+function byCategoryRules(invoice: Invoice, vat: VatBreakdown): boolean {
+  if (invoice.syntax !== 'CII' || !('vatCategory' in vat) || vat.vatCategory === undefined) return false;
+  return ['L', 'M', 'O'].includes(vat.vatCategory.code ?? '');
 }
 
 /** An allowance or charge without a charge indicator is neither for the artefacts: no rule of either applies. */
@@ -719,6 +741,7 @@ function checkVatBreakdown(context: RuleContext): void {
   }
   checkVatTotals(context);
   invoice.vatBreakdown.forEach((vat, index) => {
+    if (byCategoryRules(invoice, vat)) return;
     const path = paths.nth('BG-23', index);
     const which = `VAT breakdown ${index + 1}${present(vat.categoryCode) ? ` (category ${vat.categoryCode}${present(vat.rate) ? ` ${vat.rate} %` : ''})` : ''}`;
     const whichBg = `разбивка по ДДС ${index + 1}${present(vat.categoryCode) ? ` (категория ${vat.categoryCode}${present(vat.rate) ? ` ${vat.rate} %` : ''})` : ''}`;
@@ -909,7 +932,7 @@ function checkReferences(context: RuleContext): void {
     const unnamed = [
       invoice.invoicedObject?.value,
       invoice.tenderReference,
-      ...invoice.lines.map((line) => line.objectIdentifier?.value),
+      ...invoice.lines.flatMap((line) => line.referencedDocumentIds ?? [line.objectIdentifier?.value]),
     ].filter((id) => id !== undefined && !present(id)).length;
     if (unnamed > 0)
       context.missing(
@@ -1014,6 +1037,7 @@ function checkDecimals(context: RuleContext): void {
     'Сумата за плащане (BT-115)',
   );
   invoice.vatBreakdown.forEach((vat, index) => {
+    if (byCategoryRules(invoice, vat)) return;
     check(
       'BR-DEC-19',
       vat.taxableAmount || undefined,

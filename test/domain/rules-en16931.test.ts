@@ -114,6 +114,27 @@ describe('EN 16931 core rules, UBL', () => {
     ).not.toContain('BR-CO-09');
   });
 
+  it('BR-57 wants the deliver-to country code element, empty or not', () => {
+    const withDelivery = ubl.replace(
+      '<cac:TaxTotal>',
+      '<cac:Delivery><cac:DeliveryLocation><cac:Address><cac:Country><cbc:IdentificationCode>BG</cbc:IdentificationCode></cac:Country></cac:Address></cac:DeliveryLocation></cac:Delivery><cac:TaxTotal>',
+    );
+    expect(
+      fatalIds(
+        withDelivery,
+        '<cbc:IdentificationCode>BG</cbc:IdentificationCode></cac:Country></cac:Address></cac:DeliveryLocation>',
+        '<cbc:IdentificationCode></cbc:IdentificationCode></cac:Country></cac:Address></cac:DeliveryLocation>',
+      ),
+    ).not.toContain('BR-57');
+    expect(
+      fatalIds(
+        withDelivery,
+        '<cac:Country><cbc:IdentificationCode>BG</cbc:IdentificationCode></cac:Country></cac:Address></cac:DeliveryLocation>',
+        '</cac:Address></cac:DeliveryLocation>',
+      ),
+    ).toContain('BR-57');
+  });
+
   it('BR-CO-25 is not a rule of the 1.3.16 artefacts', () => {
     const ids = fatalIds(ubl, /<cbc:DueDate>[^<]*<\/cbc:DueDate>/, '');
     expect(ids).not.toContain('BR-CO-25');
@@ -153,6 +174,27 @@ describeCii('EN 16931 core rules, CII', () => {
 
   it('BR-CO-09: an empty VAT identifier fails in CII', () => {
     expect(fatalIds(cii, /(<ram:ID schemeID="VA">)[^<]+</, '$1<')).toContain('BR-CO-09');
+  });
+
+  it('a breakdown of category O is left to its category rules: BR-DEC-20 does not see it', () => {
+    const ids = fatalIds(
+      cii,
+      /(<ram:ApplicableHeaderTradeSettlement>[\s\S]*?<ram:ApplicableTradeTax>\s*)<ram:CalculatedAmount>([^<]*)</,
+      '$1<ram:CalculatedAmount>$2000<',
+    );
+    expect(ids).toContain('BR-DEC-20');
+    const asO = (xml: string) =>
+      xml.replace(
+        /(<ram:ApplicableHeaderTradeSettlement>[\s\S]*?<ram:ApplicableTradeTax>[\s\S]*?<ram:CategoryCode>)S</,
+        '$1O<',
+      );
+    expect(
+      fatalIds(
+        asO(cii),
+        /(<ram:ApplicableHeaderTradeSettlement>[\s\S]*?<ram:ApplicableTradeTax>\s*)<ram:CalculatedAmount>([^<]*)</,
+        '$1<ram:CalculatedAmount>$2000<',
+      ),
+    ).not.toContain('BR-DEC-20');
   });
 
   it('BR-CO-04 wants a line category code under type code VAT', () => {
