@@ -45,7 +45,10 @@ export function checkPeppolCore(document: PeppolDocument, report: PeppolReport):
         `Начин на плащане ${code[0]} е директен дебит: посочете референцията на мандата (BT-89, cac:PaymentMandate/cbc:ID).`,
       );
   }
-  lines.forEach((line, index) => checkLine(document, line, index, report));
+  // The line rules match cac:InvoiceLine and cac:CreditNoteLine whatever the document kind.
+  [...children(document.root, 'cac:InvoiceLine'), ...children(document.root, 'cac:CreditNoteLine')].forEach(
+    (line, index) => checkLine(document, line, index, report),
+  );
 }
 
 function checkDocumentLevel(document: PeppolDocument, report: PeppolReport): void {
@@ -346,7 +349,8 @@ function checkLine(document: PeppolDocument, line: Element, index: number, repor
       );
   }
 
-  checkLinePeriod(document, line, number, report);
+  const ofThisKind = line.localName === (document.kind === 'CreditNote' ? 'CreditNoteLine' : 'InvoiceLine');
+  if (ofThisKind) checkLinePeriod(document, line, number, report);
 }
 
 /** R110/R111: the line period lies within the invoicing period (where both dates are there to compare). */
