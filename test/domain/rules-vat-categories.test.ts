@@ -95,6 +95,22 @@ describe('VAT category families as the CEN artefacts report them', () => {
     );
     expect(ids).toContain('BR-E-09');
   });
+  it('counts an allowance or charge without its charge indicator as neither in the taxable amount (BR-S-08)', () => {
+    const allowance = { isCharge: false, amount: '10.00', vatCategoryCode: 'S', vatRate: '20' };
+    const lessTen = (invoice: Invoice): void => {
+      invoice.vatBreakdown[0].taxableAmount = '90.00';
+    };
+    const withIndicator = invoiceWith((invoice) => {
+      lessTen(invoice);
+      invoice.allowanceCharges = [allowance];
+    });
+    expect(ruleIds(withIndicator)).not.toContain('BR-S-08');
+    const withoutIndicator = invoiceWith((invoice) => {
+      lessTen(invoice);
+      invoice.allowanceCharges = [{ ...allowance, absent: ['isCharge'] }];
+    });
+    expect(ruleIds(withoutIndicator)).toContain('BR-S-08');
+  });
 });
 
 describe('split payment (category B)', () => {

@@ -15,7 +15,7 @@ import type { RuleContext } from '../context';
 import { type Amount, amount, round2, show, sum } from '../amounts';
 import type { VatBreakdown } from '../../invoice/model';
 import { type VatCategory, label, labelBg, ruleId } from './categories';
-import { type CategoryUse, written } from './usage';
+import { type CategoryUse, kindOf, written } from './usage';
 
 export function checkBreakdownAmounts(context: RuleContext, category: VatCategory, use: CategoryUse): void {
   // The rules apply to breakdowns of scheme VAT, except CII's S and Z rules, which take every breakdown.
@@ -39,10 +39,14 @@ function sums(use: CategoryUse, rate: Amount | undefined) {
   return {
     lines: sum(lines.map(({ line }) => amount(line.netAmount))),
     charges: sum(
-      documentLevel.filter(({ charge }) => charge.isCharge).map(({ charge }) => amount(charge.amount)),
+      documentLevel
+        .filter(({ charge }) => kindOf(charge) === 'charge')
+        .map(({ charge }) => amount(charge.amount)),
     ),
     allowances: sum(
-      documentLevel.filter(({ charge }) => !charge.isCharge).map(({ charge }) => amount(charge.amount)),
+      documentLevel
+        .filter(({ charge }) => kindOf(charge) === 'allowance')
+        .map(({ charge }) => amount(charge.amount)),
     ),
     /** Whether a line, or an allowance or charge at any level, has the category and rate. */
     lineUsed: lines.length > 0,

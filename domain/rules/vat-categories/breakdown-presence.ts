@@ -7,7 +7,7 @@
  * - CII, per-rate categories: one line (or one allowance or charge) alone does not count as its own
  *   breakdown, so each of those kinds needs, together with the breakdowns, two or more occurrences;
  * - CII, the others: no occurrence at all, or exactly one breakdown and a line, allowance or charge using it;
- *   for O the breakdown alone decides (a line of O without one is left to BR-O-12 and the totals).
+ *   for O the breakdown alone decides (a line of O without an O breakdown passes).
  */
 import type { RuleContext } from '../context';
 import { type VatCategory, label, labelBg, ruleId } from './categories';

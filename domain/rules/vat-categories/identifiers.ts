@@ -6,7 +6,7 @@
  */
 import type { RuleContext } from '../context';
 import { type IdentifierRule, type VatCategory, label, labelBg, ruleId } from './categories';
-import { type CategoryUse, written } from './usage';
+import { type CategoryUse, kindOf, written } from './usage';
 
 export function checkIdentifiers(context: RuleContext, category: VatCategory, all: CategoryUse): void {
   const { paths } = context;
@@ -43,11 +43,11 @@ export function checkIdentifiers(context: RuleContext, category: VatCategory, al
       ? use.documentLevel.map(({ charge, index }) => ({ charge, path: paths.nth('BG-20', index) }))
       : use.allowanceCharges;
   const kinds = [
-    { isCharge: false, n: 3, what: 'An allowance', whatBg: 'Отстъпка' },
-    { isCharge: true, n: 4, what: 'A charge', whatBg: 'Надбавка' },
+    { kind: 'allowance', n: 3, what: 'An allowance', whatBg: 'Отстъпка' },
+    { kind: 'charge', n: 4, what: 'A charge', whatBg: 'Надбавка' },
   ];
-  for (const { isCharge, n, what, whatBg } of kinds) {
-    const first = allowanceCharges.find(({ charge }) => charge.isCharge === isCharge);
+  for (const { kind, n, what, whatBg } of kinds) {
+    const first = allowanceCharges.find(({ charge }) => kindOf(charge) === kind);
     if (first)
       context.fatal(
         ruleId(category, n),

@@ -6,7 +6,7 @@
  */
 import type { RuleContext } from '../context';
 import type { VatSchemeCategory } from '../../invoice/model';
-import { vatSchemeCode, written } from './usage';
+import { kindOf, vatSchemeCode, written } from './usage';
 
 /** Where another category was found, to name it in the finding. */
 interface Other {
@@ -35,8 +35,8 @@ export function checkNotSubjectExcludesOthers(context: RuleContext): void {
       })),
     ),
   ].filter(({ charge }) => isOther(codeOf(charge, charge.vatCategoryCode)));
-  const allowance = allowanceCharges.find(({ charge }) => !charge.isCharge);
-  const charge = allowanceCharges.find(({ charge }) => charge.isCharge);
+  const allowance = allowanceCharges.find(({ charge }) => kindOf(charge) === 'allowance');
+  const charge = allowanceCharges.find(({ charge }) => kindOf(charge) === 'charge');
 
   const report = (ruleId: string, { path, what, whatBg, code }: Other): void =>
     context.fatal(

@@ -6,7 +6,7 @@
 import type { RuleContext } from '../context';
 import { amount } from '../amounts';
 import { type RateRule, type VatCategory, label, labelBg, ruleId } from './categories';
-import type { CategoryUse } from './usage';
+import { type CategoryUse, kindOf } from './usage';
 
 export function checkRates(context: RuleContext, category: VatCategory, all: CategoryUse): void {
   const use = all.ofVatScheme;
@@ -16,11 +16,14 @@ export function checkRates(context: RuleContext, category: VatCategory, all: Cat
       where: `line ${index + 1}`,
       whereBg: `ред ${index + 1}`,
     });
-  for (const { charge, path } of use.allowanceCharges)
-    checkRate(context, category, rule, charge.isCharge ? 7 : 6, charge.vatRate, path, {
-      where: charge.isCharge ? 'a charge' : 'an allowance',
-      whereBg: charge.isCharge ? 'надбавка' : 'отстъпка',
+  for (const { charge, path } of use.allowanceCharges) {
+    const kind = kindOf(charge);
+    if (kind === undefined) continue;
+    checkRate(context, category, rule, kind === 'charge' ? 7 : 6, charge.vatRate, path, {
+      where: kind === 'charge' ? 'a charge' : 'an allowance',
+      whereBg: kind === 'charge' ? 'надбавка' : 'отстъпка',
     });
+  }
 }
 
 const EXPECTED: Record<RateRule, [string, string]> = {

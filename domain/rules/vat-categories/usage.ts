@@ -77,3 +77,9 @@ function uses(invoice: Invoice, paths: InvoicePaths, code: string, vatSchemeOnly
 
 /** The element is in the document, even if empty: the artefacts test existence, not content. */
 export const written = (value: string | undefined): value is string => value !== undefined;
+
+/** Allowance or charge by its indicator; neither when the indicator element is absent (no rule of a kind applies). */
+export function kindOf(charge: AllowanceCharge): 'allowance' | 'charge' | undefined {
+  if (charge.absent?.includes('isCharge')) return undefined;
+  return charge.isCharge ? 'charge' : 'allowance';
+}
