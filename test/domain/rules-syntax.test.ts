@@ -187,4 +187,24 @@ describe('CII syntax rules (rules/syntax/cii.ts)', () => {
       '/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:InvoiceCurrencyCode[2]',
     ]);
   });
+
+  it('CII-SCHEMA: a seller may have two tax registrations, an item one standard identifier', () => {
+    const registration =
+      '<ram:SpecifiedTaxRegistration><ram:ID schemeID="VA">BG123456786</ram:ID></ram:SpecifiedTaxRegistration>';
+    const twoRegistrations = edit(
+      cii,
+      registration,
+      `${registration}<ram:SpecifiedTaxRegistration><ram:ID schemeID="FC">123456786</ram:ID></ram:SpecifiedTaxRegistration>`,
+    );
+    expect(findingsOf(twoRegistrations, 'CII-SCHEMA')).toEqual([]);
+    const globalId = '<ram:GlobalID schemeID="0160">4000001123452</ram:GlobalID>';
+    const twoIds = edit(
+      cii,
+      '<ram:SpecifiedTradeProduct>',
+      `<ram:SpecifiedTradeProduct>${globalId}${globalId}`,
+    );
+    expect(findingsOf(twoIds, 'CII-SCHEMA').map((finding) => finding.path)).toEqual([
+      '/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem[1]/ram:SpecifiedTradeProduct/ram:GlobalID[2]',
+    ]);
+  });
 });

@@ -123,24 +123,29 @@ const ADDRESS_CHILDREN: [string, string][] = [
 ];
 
 /**
- * Elements the EN 16931 CII schema lets repeat within their parent (maxOccurs above 1 in the Factur-X 1.09
- * EN 16931 profile of CII D16B); every other element may occur once. A party's ID repeats, no other ID does, and
- * the seller's tax representative has one tax registration, its VAT identifier (BT-63).
+ * Elements the EN 16931 CII schema lets repeat, by parent, with how often (maxOccurs above 1 in the Factur-X 1.09
+ * EN 16931 profile of CII D16B); every other element may occur once. A trade party is any element named
+ * *TradeParty; the seller's tax representative has one tax registration only, its VAT identifier (BT-63).
  */
-const REPEATABLE = new Set([
-  'AdditionalReferencedDocument',
-  'ApplicableProductCharacteristic',
-  'ApplicableTradeTax',
-  'DesignatedProductClassification',
-  'GlobalID',
-  'IncludedNote',
-  'IncludedSupplyChainTradeLineItem',
-  'InvoiceReferencedDocument',
-  'SpecifiedTaxRegistration',
-  'SpecifiedTradeAllowanceCharge',
-  'SpecifiedTradeSettlementPaymentMeans',
-  'TaxTotalAmount',
-]);
+const REPEATABLE: Record<string, Record<string, number>> = {
+  ExchangedDocument: { IncludedNote: Infinity },
+  SupplyChainTradeTransaction: { IncludedSupplyChainTradeLineItem: Infinity },
+  ApplicableHeaderTradeAgreement: { AdditionalReferencedDocument: Infinity },
+  ApplicableHeaderTradeSettlement: {
+    SpecifiedTradeSettlementPaymentMeans: Infinity,
+    ApplicableTradeTax: Infinity,
+    SpecifiedTradeAllowanceCharge: Infinity,
+    InvoiceReferencedDocument: Infinity,
+  },
+  SpecifiedLineTradeSettlement: { SpecifiedTradeAllowanceCharge: Infinity },
+  SpecifiedTradeProduct: {
+    ApplicableProductCharacteristic: Infinity,
+    DesignatedProductClassification: Infinity,
+  },
+  SpecifiedTradeSettlementHeaderMonetarySummation: { TaxTotalAmount: 2 },
+  TradeParty: { ID: Infinity, GlobalID: Infinity, SpecifiedTaxRegistration: 2 },
+  SellerTaxRepresentativeTradeParty: { ID: Infinity, GlobalID: Infinity },
+};
 
 /** DT-097: a date in format 102 is YYYYMMDD with a month 01 to 12 and a day 01 to 31. */
 const FORMAT_102 = /^\s*\d{4}(1[0-2]|0[1-9])(3[01]|[12][0-9]|0[1-9])\s*$/;
@@ -565,24 +570,21 @@ function checkLexicalForm(findings: SyntaxFindings, at: Visited): void {
     refuse(findings, at, 'a decimal number', 'десетично число', '"100.00"');
 }
 
-/** CII-SCHEMA: a second element where the EN 16931 CII schema allows one. */
+/** CII-SCHEMA: an element repeated more often than the EN 16931 CII schema allows in its parent. */
 function checkOnceInSchema(findings: SyntaxFindings, at: Visited): void {
-  const partyIds = at.name.endsWith('TradeParty');
+  const repeatable =
+    REPEATABLE[at.name] ?? (at.name.endsWith('TradeParty') ? REPEATABLE.TradeParty : undefined) ?? {};
   for (const siblings of at.groups()) {
-    if (siblings.length < 2) continue;
-    const child = siblings[1]!;
-    const name = child.localName ?? child.nodeName;
-    const repeatable =
-      (REPEATABLE.has(name) &&
-        !(name === 'SpecifiedTaxRegistration' && at.name === 'SellerTaxRepresentativeTradeParty')) ||
-      (partyIds && name === 'ID');
-    if (repeatable) continue;
-    const count = siblings.length;
+    const max = repeatable[siblings[0]!.localName ?? ''] ?? 1;
+    if (siblings.length <= max) continue;
+    const child = siblings[max]!;
+    const allowed = max === 1 ? 'only once' : `at most ${max} times`;
+    const allowedBg = max === 1 ? 'само веднъж' : `най-много ${max} пъти`;
     findings.fatal(
       'CII-SCHEMA',
-      `${at.path}/${child.nodeName}[2]`,
-      `${child.nodeName} may occur only once in ${at.path} (EN 16931 CII schema), but occurs ${count} times. Keep one.`,
-      `${child.nodeName} може да се среща само веднъж в ${at.path} (схема CII по EN 16931), а се среща ${count} пъти. Оставете един.`,
+      `${at.path}/${child.nodeName}[${max + 1}]`,
+      `${child.nodeName} may occur ${allowed} in ${at.path} (EN 16931 CII schema), but occurs ${siblings.length} times. Remove the extra ones.`,
+      `${child.nodeName} може да се среща ${allowedBg} в ${at.path} (схема CII по EN 16931), а се среща ${siblings.length} пъти. Премахнете излишните.`,
     );
   }
 }
