@@ -154,7 +154,12 @@ class CanonicalWriter {
     }
     const declarations: Array<[string, string]> = [];
 
-    if (this.exclusive) {
+    if (this.exclusive && attributes.length === 0 && this.inclusivePrefixes.length === 0) {
+      // The common case, an element without attributes: only its own prefix is visibly utilized.
+      const prefix = element.prefix ?? '';
+      const uri = inScope.get(prefix) ?? '';
+      if ((rendered.get(prefix) ?? '') !== uri) declarations.push([prefix, uri]);
+    } else if (this.exclusive) {
       const utilized = new Set<string>([element.prefix ?? '']);
       for (const attribute of attributes) {
         if (attribute.prefix && attribute.prefix !== 'xml') utilized.add(attribute.prefix);

@@ -4,7 +4,7 @@
  * Only same-document references: a detached signature cannot cover an invoice.
  */
 import { createHash } from 'node:crypto';
-import type { Document, Element, Node } from '@xmldom/xmldom';
+import type { Attr, Document, Element, Node } from '@xmldom/xmldom';
 import * as xpath from 'xpath';
 import {
   canonicalize,
@@ -36,16 +36,32 @@ export class IdIndex {
     if (document.documentElement) stack.push(document.documentElement);
     while (stack.length) {
       const element = stack.pop() as Element;
-      for (const name of ['Id', 'ID', 'id']) {
-        const value = element.getAttributeNode(name)?.value;
-        if (value === undefined) continue;
-        const list = this.byId.get(value);
-        if (list) list.push(element);
-        else this.byId.set(value, [element]);
+      const attributes = element.attributes;
+      // Most elements have no attribute at all; the spellings are indexed in this order whatever order they stand in.
+      if (attributes.length) {
+        let id: string | undefined;
+        let upper: string | undefined;
+        let lower: string | undefined;
+        for (let i = 0; i < attributes.length; i++) {
+          const attribute = attributes.item(i) as Attr;
+          const name = attribute.nodeName;
+          if (name === 'Id') id ??= attribute.value;
+          else if (name === 'ID') upper ??= attribute.value;
+          else if (name === 'id') lower ??= attribute.value;
+        }
+        if (id !== undefined) this.add(id, element);
+        if (upper !== undefined) this.add(upper, element);
+        if (lower !== undefined) this.add(lower, element);
       }
       for (let node = element.lastChild; node; node = node.previousSibling)
         if (node.nodeType === 1) stack.push(node);
     }
+  }
+
+  private add(id: string, element: Element): void {
+    const list = this.byId.get(id);
+    if (list) list.push(element);
+    else this.byId.set(id, [element]);
   }
 
   find(id: string): Element[] {
@@ -90,7 +106,9 @@ export function dereference(
   return { nodeSet: { apex: found[0], keepComments } };
 }
 
-type Data = { kind: 'nodes'; nodeSet: NodeSet } | { kind: 'octets'; bytes: Buffer };
+/** Canonical text stays a string up to the digest: encoding it to a Buffer first only copied it. */
+type Data =
+  { kind: 'nodes'; nodeSet: NodeSet } | { kind: 'octets'; bytes: Buffer } | { kind: 'text'; text: string };
 
 /** Computes the digest of one reference and compares it with its DigestValue. */
 export function checkReference(
@@ -118,9 +136,10 @@ export function checkReference(
     if ('error' in applied) return { status: 'unsupported', detail: `${label}: ${applied.error}` };
     data = applied;
   }
-  const bytes =
-    data.kind === 'octets' ? data.bytes : Buffer.from(canonicalize(data.nodeSet, TRANSFORM.c14n), 'utf8');
-  const digest = createHash(hash).update(bytes).digest();
+  const digester = createHash(hash);
+  if (data.kind === 'octets') digester.update(data.bytes);
+  else digester.update(data.kind === 'text' ? data.text : canonicalize(data.nodeSet, TRANSFORM.c14n), 'utf8');
+  const digest = digester.digest();
   const target = start.nodeSet.apex;
   if (reference.digestValue && digest.equals(reference.digestValue)) {
     return { status: 'match', target, detail: `${label}: digest matches` };
@@ -140,25 +159,30 @@ function applyTransform(
 ): Data | { error: string } {
   const algorithm = transform.getAttribute('Algorithm') ?? '';
   if (isCanonicalizationMethod(algorithm)) {
-    if (data.kind === 'octets') return { error: `${algorithm} needs XML input` };
+    if (data.kind !== 'nodes') return { error: `${algorithm} needs XML input` };
     const text = canonicalize(data.nodeSet, algorithm, { inclusivePrefixes: inclusivePrefixesOf(transform) });
-    return { kind: 'octets', bytes: Buffer.from(text, 'utf8') };
+    return { kind: 'text', text };
   }
   switch (algorithm) {
     case TRANSFORM.envelopedSignature:
-      if (data.kind === 'octets') return { error: 'enveloped-signature needs XML input' };
+      if (data.kind !== 'nodes') return { error: 'enveloped-signature needs XML input' };
       return {
         kind: 'nodes',
         nodeSet: excluding(data.nodeSet, (node) => (node === signature ? 'subtree' : false)),
       };
     case TRANSFORM.xpath:
-      if (data.kind === 'octets') return { error: 'XPath needs XML input' };
+      if (data.kind !== 'nodes') return { error: 'XPath needs XML input' };
       return xpathTransform(data.nodeSet, transform);
     case TRANSFORM.xpathFilter2:
-      if (data.kind === 'octets') return { error: 'XPath Filter 2.0 needs XML input' };
+      if (data.kind !== 'nodes') return { error: 'XPath Filter 2.0 needs XML input' };
       return xpathFilter2Transform(data.nodeSet, transform, document);
     case TRANSFORM.base64: {
-      const text = data.kind === 'octets' ? data.bytes.toString('utf8') : stringValue(data.nodeSet);
+      const text =
+        data.kind === 'octets'
+          ? data.bytes.toString('utf8')
+          : data.kind === 'text'
+            ? data.text
+            : stringValue(data.nodeSet);
       return { kind: 'octets', bytes: Buffer.from(text.replace(/\s+/g, ''), 'base64') };
     }
     default:

@@ -129,7 +129,6 @@ async function statusFromCrl(
   issuer: Certificate,
   source: string,
 ): Promise<RevocationStatus | undefined> {
-  if (!sameName(crl.issuerName, issuer.parsed.subjectName)) return undefined;
   if (!(await crlSignedBy(crl, issuer))) return undefined;
   const entry = crl.findRevoked(certificate.serialNumberHex);
   const when = `${source}, issued ${crl.thisUpdate.toISOString()}`;
@@ -139,12 +138,17 @@ async function statusFromCrl(
     : { status: 'good', source: when, evidence };
 }
 
-/** The CRL's signature by the issuer, checked once per CRL object and issuer (CRL files are parsed once and kept). */
+/**
+ * The CRL names the issuer and is signed by it: checked once per CRL object and issuer (CRL files are parsed once
+ * and kept, and comparing the names cost as much as the rest of the revocation check).
+ */
 async function crlSignedBy(crl: x509.X509Crl, issuer: Certificate): Promise<boolean> {
   let answers = crlSignatureAnswers.get(crl);
   const known = answers?.get(issuer);
   if (known !== undefined) return known;
-  const signed = await crl.verify({ publicKey: issuer.parsed.publicKey }).catch(() => false);
+  const signed =
+    sameName(crl.issuerName, issuer.parsed.subjectName) &&
+    (await crl.verify({ publicKey: issuer.parsed.publicKey }).catch(() => false));
   if (!answers) crlSignatureAnswers.set(crl, (answers = new WeakMap()));
   answers.set(issuer, signed);
   return signed;

@@ -5,6 +5,7 @@
  */
 import type { Element, Node } from '@xmldom/xmldom';
 import { XADES141_NS, XADES_NS, XMLDSIG_NS } from './xml-names';
+import { textContent } from '../xml';
 
 export interface ReferenceData {
   element: Element;
@@ -245,7 +246,7 @@ export function children(parent: Node | undefined, namespace: string, localName:
 }
 
 export function textOf(node: Node): string {
-  return node.textContent ?? '';
+  return textContent(node);
 }
 
 function attribute(element: Element, name: string): string | undefined {

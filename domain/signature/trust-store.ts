@@ -231,9 +231,11 @@ function listFiles(path: string, snapshots: string[], role: Role = 'any'): Liste
     }
     return readdirSync(path)
       .sort()
-      .map((name) => join(path, name))
-      .filter((file) => statSync(file).isFile())
-      .map((file) => ({ path: file, mtimeMs: statSync(file).mtimeMs, role }));
+      .flatMap((name) => {
+        const file = join(path, name);
+        const entry = statSync(file);
+        return entry.isFile() ? [{ path: file, mtimeMs: entry.mtimeMs, role }] : [];
+      });
   } catch (error) {
     return [{ path, mtimeMs: 0, role, error: message(error) }];
   }

@@ -62,7 +62,7 @@ async function validate(input: Uint8Array | Document, options: SignatureOptions)
     document = input;
   }
   const root = document.documentElement;
-  const signatures = root ? [...document.getElementsByTagNameNS(XMLDSIG_NS, 'Signature')] : [];
+  const signatures = root ? dsigSignatures(root) : [];
   const topLevel = signatures.filter((signature) => !hasSignatureAncestor(signature));
   if (topLevel.length === 0) {
     // No ETSI sub-indication fits "nothing to validate": INDETERMINATE, with the reason in the check.
@@ -514,6 +514,22 @@ function judgeQualified(
       : `not qualified: ${reasons.join('; ')}`,
   );
   return passed;
+}
+
+/**
+ * Every ds:Signature element from the root down, in document order: what getElementsByTagNameNS returns, without
+ * building its live list (a walk that cost as much as checking the CRL).
+ */
+function dsigSignatures(root: Element): Element[] {
+  const found: Element[] = [];
+  const stack: Element[] = [root];
+  while (stack.length) {
+    const element = stack.pop() as Element;
+    if (element.localName === 'Signature' && element.namespaceURI === XMLDSIG_NS) found.push(element);
+    for (let node = element.lastChild; node; node = node.previousSibling)
+      if (node.nodeType === 1) stack.push(node as Element);
+  }
+  return found;
 }
 
 function hasSignatureAncestor(element: Element): boolean {

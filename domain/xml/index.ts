@@ -32,7 +32,8 @@ export function textContent(node: Node): string {
   for (let child: Node | null = first; child; child = child.nextSibling) {
     const childType = child.nodeType;
     if (childType === ELEMENT_NODE || childType === DOCUMENT_FRAGMENT_NODE) text += textContent(child);
-    else if (childType !== COMMENT_NODE && childType !== PROCESSING_INSTRUCTION_NODE) text += child.nodeValue ?? '';
+    else if (childType !== COMMENT_NODE && childType !== PROCESSING_INSTRUCTION_NODE)
+      text += child.nodeValue ?? '';
   }
   return text;
 }

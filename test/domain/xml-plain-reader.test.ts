@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_XML_LIMITS, readWithSaxes, type Element, type Node } from '../../domain/xml';
+import { DEFAULT_XML_LIMITS, readWithSaxes, textContent, type Element, type Node } from '../../domain/xml';
 import { readPlainXml } from '../../domain/xml/plain-reader';
 import { TreeBuilder } from '../../domain/xml/tree-builder';
 import { makeUblInvoice } from '../support/invoice-factory';
@@ -160,5 +160,19 @@ describe('the plain XML reader builds exactly what saxes builds, or leaves the t
     expect(() => readWithSaxes('<a><b><c/></b></a>', { ...DEFAULT_XML_LIMITS, maxDepth: 2 })).toThrow(
       /nested 3 levels deep/,
     );
+  });
+});
+
+describe('textContent', () => {
+  it('is what xmldom reads as textContent: text and CDATA below, comments and PIs left out', () => {
+    const document = readWithSaxes(
+      '<a>x<b>y<![CDATA[z]]><!--no--><?no pi?><c/>w</b><d>only</d><e><![CDATA[cdata]]></e><f/>&amp;</a>',
+      DEFAULT_XML_LIMITS,
+    );
+    const nodes: Node[] = [document];
+    for (let i = 0; i < nodes.length; i++)
+      for (let child = nodes[i].firstChild; child; child = child.nextSibling) nodes.push(child);
+    expect(nodes.length).toBeGreaterThan(10);
+    for (const node of nodes) expect(textContent(node)).toBe(node.textContent ?? '');
   });
 });
