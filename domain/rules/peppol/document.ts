@@ -101,13 +101,19 @@ export const vatSchemesOf = (party: Element | undefined): Element[] =>
 
 /**
  * Where the artefact infers a country and its expression stops with an error (two VAT registrations, two
- * country codes), the patterns that use it match nothing: such a country is `undefined` here, equal to no code.
+ * country codes, two parties), the patterns that use it match nothing: such a country is `undefined` here.
  */
 type Inferred = string | undefined;
 
+/** A party as the artefact's document-wide variables see it: every element at its path (usually one). */
+export type Parties = Element | Element[] | undefined;
+const listOf = (parties: Parties): Element[] => (Array.isArray(parties) ? parties : parties ? [parties] : []);
+const countryCodesOf = (parties: Parties): Element[] =>
+  listOf(parties).flatMap((party) => ubl.all(party, 'cac:PostalAddress/cac:Country/cbc:IdentificationCode'));
+
 /** The country prefix of a party's VAT identifier, upper-cased; null when it has none to give. */
-export function vatPrefixOf(party: Element | undefined): Inferred | null {
-  const schemes = vatSchemesOf(party);
+export function vatPrefixOf(parties: Parties): Inferred | null {
+  const schemes = listOf(parties).flatMap(vatSchemesOf);
   if (schemes.length > 1 || schemes.some((scheme) => children(scheme, 'cbc:CompanyID').length > 1))
     return undefined;
   const prefix = stringOf(children(schemes[0], 'cbc:CompanyID')[0]).slice(0, 2);
@@ -115,37 +121,36 @@ export function vatPrefixOf(party: Element | undefined): Inferred | null {
 }
 
 /** The party's postal country code as written; '' when it has none. */
-export function postalCountryOf(party: Element | undefined): Inferred {
-  const codes = ubl.all(party, 'cac:PostalAddress/cac:Country/cbc:IdentificationCode');
+export function postalCountryOf(parties: Parties): Inferred {
+  const codes = countryCodesOf(parties);
   return codes.length > 1 ? undefined : stringOf(codes[0]);
 }
 
 /** Peppol's country of a party: its VAT prefix, else that of the next party given, else its postal country, else XX. */
-export function inferredCountryOf(
-  party: Element | undefined,
-  ...fallbacks: (Element | undefined)[]
-): Inferred {
-  for (const candidate of [party, ...fallbacks]) {
+export function inferredCountryOf(parties: Parties, ...fallbacks: Parties[]): Inferred {
+  for (const candidate of [parties, ...fallbacks]) {
     const prefix = vatPrefixOf(candidate);
     if (prefix !== null) return prefix;
   }
-  const postal = postalCountryOf(party);
+  const postal = postalCountryOf(parties);
   if (postal === undefined) return undefined;
-  return ubl.count(party, 'cac:PostalAddress/cac:Country/cbc:IdentificationCode') === 0
-    ? 'XX'
-    : normalizeSpace(postal).toUpperCase();
+  return countryCodesOf(parties).length === 0 ? 'XX' : normalizeSpace(postal).toUpperCase();
 }
 
-const postalIs = (party: Element | undefined, country: string): boolean => {
-  const postal = postalCountryOf(party);
+/** The party's postal country is `country` (upper-cased, whitespace-normalized). */
+export function postalIs(parties: Parties, country: string): boolean {
+  const postal = postalCountryOf(parties);
   return postal !== undefined && normalizeSpace(postal).toUpperCase() === country;
-};
+}
 
 /** The document-wide facts the Peppol rules are written against. */
 export class PeppolDocument {
   readonly seller: Element | undefined;
   readonly buyer: Element | undefined;
   readonly taxRepresentative: Element | undefined;
+  /** Every seller and buyer party (more than one only in a broken document: then no country is inferred). */
+  readonly sellers: Element[];
+  readonly buyers: Element[];
   /** The process number NN of "urn:fdc:peppol.eu:2017:poacc:billing:NN:1.0", or "Unknown". */
   readonly profile: string;
   /** The seller's country as Peppol infers it: VAT prefix, else the tax representative's, else the postal country. */
@@ -172,12 +177,14 @@ export class PeppolDocument {
       ? /urn:fdc:peppol.eu:2017:poacc:billing:([0-9]{2}):1.0/.exec(normalizeSpace(stringOf(profileId)))
       : null;
     this.profile = profile ? normalizeSpace(stringOf(profileId)).split(':')[6]! : 'Unknown';
-    this.supplierCountry = inferredCountryOf(this.seller, this.taxRepresentative);
-    this.customerCountry = inferredCountryOf(this.buyer);
-    this.supplierPostalCountry = postalCountryOf(this.seller);
-    this.customerPostalCountry = postalCountryOf(this.buyer);
-    this.supplierIsGerman = postalIs(this.seller, 'DE');
-    this.customerIsGerman = postalIs(this.buyer, 'DE');
+    this.sellers = ubl.all(root, 'cac:AccountingSupplierParty/cac:Party');
+    this.buyers = ubl.all(root, 'cac:AccountingCustomerParty/cac:Party');
+    this.supplierCountry = inferredCountryOf(this.sellers, ubl.all(root, 'cac:TaxRepresentativeParty'));
+    this.customerCountry = inferredCountryOf(this.buyers);
+    this.supplierPostalCountry = postalCountryOf(this.sellers);
+    this.customerPostalCountry = postalCountryOf(this.buyers);
+    this.supplierIsGerman = postalIs(this.sellers, 'DE');
+    this.customerIsGerman = postalIs(this.buyers, 'DE');
     this.documentCurrencies = ubl.all(root, 'cbc:DocumentCurrencyCode').map(stringOf);
   }
 

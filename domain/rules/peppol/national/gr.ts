@@ -94,7 +94,7 @@ export function checkGreekRules(document: PeppolDocument, report: PeppolReport):
       );
   }
   // GR-R-009 infers the seller's country without the tax representative.
-  const sellerCountry = inferredCountryOf(seller);
+  const sellerCountry = inferredCountryOf(document.sellers);
   if (isGreek(sellerCountry))
     for (const endpoint of children(seller, 'cbc:EndpointID'))
       checkEndpoint('GR-R-009', endpoint, 'seller', 'продавача', report);

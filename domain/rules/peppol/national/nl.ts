@@ -6,20 +6,18 @@ import {
   children,
   decimalOf,
   normalizeSpace,
-  postalCountryOf,
+  type Parties,
+  postalIs,
   stringOf,
   ubl,
 } from '../document';
 
-const isDutch = (party: Element | undefined): boolean => {
-  const country = postalCountryOf(party);
-  return country !== undefined && normalizeSpace(country).toUpperCase() === 'NL';
-};
+const isDutch = (parties: Parties): boolean => postalIs(parties, 'NL');
 
 export function checkDutchRules(document: PeppolDocument, report: PeppolReport): void {
   const { root, seller, buyer, taxRepresentative, kind } = document;
-  if (!isDutch(seller)) return;
-  const buyerIsDutch = isDutch(buyer);
+  if (!isDutch(document.sellers)) return;
+  const buyerIsDutch = isDutch(document.buyers);
   if (
     children(root, 'cbc:CreditNoteTypeCode').length > 0 &&
     ubl.count(root, 'cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID') === 0
@@ -65,7 +63,7 @@ export function checkDutchRules(document: PeppolDocument, report: PeppolReport):
     checkAddress('NL-R-004', buyer, 'Dutch buyer', 'холандския купувач');
     checkLegalId('NL-R-005', buyer, 'Dutch buyer', 'холандския купувач');
   }
-  if (isDutch(taxRepresentative))
+  if (isDutch(ubl.all(root, 'cac:TaxRepresentativeParty')))
     for (const address of children(taxRepresentative, 'cac:PostalAddress'))
       if (
         !['cbc:StreetName', 'cbc:CityName', 'cbc:PostalZone'].every(
