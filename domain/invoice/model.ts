@@ -55,6 +55,8 @@ export interface DocumentReference {
 export interface PrecedingInvoice {
   number: string; // BT-25
   issueDate?: string; // BT-26
+  /** UBL: ['number'] when the reference has no invoice document ID element (BR-55 tests the element); else unset. */
+  absent?: 'number'[];
 }
 
 /**

@@ -288,6 +288,7 @@ export function readUbl(root: Element, kind: DocumentKind): Invoice {
     precedingInvoices: ubl.all(root, 'cac:BillingReference').map((billing) => ({
       number: ubl.text(billing, 'cac:InvoiceDocumentReference/cbc:ID') ?? '',
       issueDate: ubl.text(billing, 'cac:InvoiceDocumentReference/cbc:IssueDate'),
+      ...(ubl.one(billing, 'cac:InvoiceDocumentReference/cbc:ID') ? {} : { absent: ['number' as const] }),
     })),
     seller: party(ubl.one(root, 'cac:AccountingSupplierParty/cac:Party'), true),
     buyer: party(ubl.one(root, 'cac:AccountingCustomerParty/cac:Party'), true),

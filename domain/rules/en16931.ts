@@ -144,11 +144,18 @@ function checkParties(context: RuleContext): void {
     );
 
   if (payee) {
+    // The artefacts want a payee name element (empty or not) that is not the seller's (UBL: the seller's
+    // PartyName, CII: its name), and no identifier (CII: nor legal registration) equal to the seller's.
     const sellerIds = new Set(seller.identifiers.map((id) => id.value));
+    const sellerName = invoice.syntax === 'UBL' ? seller.tradingName : seller.name;
+    const payeeLegalId = payee.legalRegistrationId?.value;
     const sameAsSeller =
-      (present(payee.name) && payee.name === seller.tradingName) ||
-      payee.identifiers.some((id) => sellerIds.has(id.value));
-    if (!present(payee.name) || sameAsSeller) {
+      (payee.name !== undefined && payee.name === sellerName) ||
+      payee.identifiers.some((id) => sellerIds.has(id.value)) ||
+      (invoice.syntax === 'CII' &&
+        payeeLegalId !== undefined &&
+        payeeLegalId === seller.legalRegistrationId?.value);
+    if (payee.name === undefined || sameAsSeller) {
       context.fatal(
         'BR-17',
         paths.of('BT-59'),
@@ -943,7 +950,10 @@ function checkReferences(context: RuleContext): void {
       );
   }
   invoice.precedingInvoices.forEach((reference, index) => {
-    if (!present(reference.number))
+    // UBL asks for the ID element (the reader marks it absent), CII for a non-empty ID.
+    const missing =
+      invoice.syntax === 'UBL' ? !!reference.absent?.includes('number') : !present(reference.number);
+    if (missing)
       context.missing(
         'BR-55',
         paths.nth('BG-3', index),
