@@ -7,6 +7,7 @@
  */
 import type { Element } from '@xmldom/xmldom';
 import type { CodeList, CodedValue } from './model';
+import { textContent } from '../xml';
 
 type RuleId = CodedValue['ruleId'];
 
@@ -26,7 +27,7 @@ type Binding = (
 /** XPath normalize-space: XML white space collapsed and trimmed. */
 const normalized = (text: string): string => text.replace(/[ \t\r\n]+/g, ' ').trim();
 
-const textOf = (element: Element): string => normalized(element.textContent ?? '');
+const textOf = (element: Element): string => normalized(textContent(element));
 
 /** An attribute's normalized value, or undefined when the element does not carry it. */
 const attributeOf = (element: Element, name: string): string | undefined =>
@@ -76,11 +77,13 @@ function walk(
         value: bound.value,
         path: bound.attribute ? `${place.path}/@${bound.attribute}` : place.path,
       });
-    const name = qualified(place.element, prefixes);
-    const ancestors = new Set(place.ancestors).add(name);
-    const counts = new Map<string, number>();
+    // Made at the first child element: most elements are leaves, and copying the set was most of the walk.
+    let ancestors: Set<string> | undefined;
+    let counts: Map<string, number> | undefined;
     for (let node = place.element.firstChild; node; node = node.nextSibling) {
       if (node.nodeType !== 1) continue;
+      ancestors ??= new Set(place.ancestors).add(qualified(place.element, prefixes));
+      counts ??= new Map<string, number>();
       const child = node as Element;
       const childName = qualified(child, prefixes);
       const position = (counts.get(childName) ?? 0) + 1;

@@ -4,6 +4,7 @@
  * thousands of invoices are verified in one run.
  */
 import type { Element, Node } from '@xmldom/xmldom';
+import { textContent } from '../xml';
 
 export type Namespaces = Readonly<Record<string, string>>;
 
@@ -24,6 +25,39 @@ export function childElements(parent: Element, namespace: string | undefined, lo
     ) {
       found.push(node);
     }
+  }
+  return found;
+}
+
+type Step = { namespace: string; localName: string };
+
+function firstAlong(element: Element, steps: Step[], index: number): Element | undefined {
+  if (index === steps.length) return element;
+  const { namespace, localName } = steps[index];
+  for (let node = element.firstChild; node; node = node.nextSibling) {
+    if (
+      isElement(node) &&
+      (localName === '*' || node.localName === localName) &&
+      node.namespaceURI === namespace
+    ) {
+      const found = firstAlong(node, steps, index + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** Elements below `root` with the namespace and local name, in document order, as getElementsByTagNameNS returns
+ * them, without its live list (a walk with a frame and a closure per node). */
+export function descendantElements(root: Element, namespace: string, localName: string): Element[] {
+  const found: Element[] = [];
+  const stack: Element[] = [];
+  for (let node = root.lastChild; node; node = node.previousSibling) if (isElement(node)) stack.push(node);
+  while (stack.length) {
+    const element = stack.pop() as Element;
+    if (element.localName === localName && element.namespaceURI === namespace) found.push(element);
+    for (let node = element.lastChild; node; node = node.previousSibling)
+      if (isElement(node)) stack.push(node);
   }
   return found;
 }
@@ -61,8 +95,9 @@ export class XmlReader {
     return current;
   }
 
+  /** The first element all() would return, found depth-first without building the lists (readers call this most). */
   one(context: Element | undefined, path: string): Element | undefined {
-    return this.all(context, path)[0];
+    return context ? firstAlong(context, this.compile(path), 0) : undefined;
   }
 
   /** Trimmed text of the first element on the path; undefined when the element is absent. */
@@ -88,7 +123,7 @@ export class XmlReader {
 
 /** Text content with the surrounding whitespace removed (XPath normalize-space keeps inner spaces collapsed). */
 export function textOf(element: Element): string {
-  return (element.textContent ?? '').replace(/\s+/g, ' ').trim();
+  return textContent(element).replace(/\s+/g, ' ').trim();
 }
 
 export function attributeOf(element: Element | undefined, name: string): string | undefined {

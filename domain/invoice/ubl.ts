@@ -7,7 +7,8 @@ import type { Element } from '@xmldom/xmldom';
 import { ublCodedValues } from './coded-values';
 import { ublSyntaxFindings } from '../rules/syntax/ubl';
 import { checkPeppolDocument, isPeppol } from '../rules/peppol';
-import { XmlReader, attributeOf, childElements, textOf } from './dom';
+import { XmlReader, attributeOf, childElements, descendantElements, textOf } from './dom';
+import { textContent } from '../xml';
 import type {
   AllowanceCharge,
   DocumentKind,
@@ -349,8 +350,8 @@ export function readUbl(root: Element, kind: DocumentKind): Invoice {
       ...(totals ? [] : (['totals'] as const)),
     ],
     supportingDocuments: documents,
-    countryCodes: Array.from(root.getElementsByTagNameNS(UBL_NAMESPACES.cbc, 'IdentificationCode')).map(
-      (code) => code.textContent ?? '',
+    countryCodes: descendantElements(root, UBL_NAMESPACES.cbc, 'IdentificationCode').map((code) =>
+      textContent(code),
     ),
     codedValues: ublCodedValues(root, UBL_NAMESPACES),
     syntaxFindings: [

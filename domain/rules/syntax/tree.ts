@@ -4,6 +4,7 @@
  */
 import type { Element } from '@xmldom/xmldom';
 import type { Finding } from '../../invoice/model';
+import { textContent } from '../../xml';
 
 const ELEMENT_NODE = 1;
 
@@ -82,7 +83,7 @@ export function walk(root: Element, rootPath: string, visit: (visited: Visited) 
 }
 
 /** The element's string value as XPath sees it: every text below it, whitespace kept. */
-export const stringValue = (element: Element): string => element.textContent ?? '';
+export const stringValue = (element: Element): string => textContent(element);
 
 /** Collects findings of one document, each rule phrased in English and Bulgarian. */
 export class SyntaxFindings {
