@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { corpusFiles, corpusPresent } from './corpus-support';
+import { PEPPOL_2025_5_VERDICTS, corpusFiles, corpusPresent } from './corpus-support';
 
 const run = promisify(execFile);
 const hub = path.resolve(__dirname, '../../bin/hub');
@@ -101,10 +101,17 @@ describe('bin/hub verify', () => {
     const result = await verify('--json', ...files);
     const reports = jsonLines(result.stdout);
     expect(reports).toHaveLength(files.length);
-    expect(reports.every((report) => report.validation.valid && report.indication === 'INDETERMINATE')).toBe(
-      true,
-    );
-    expect(result.code).toBe(2);
+    // Valid but for the files the official Peppol 2025.5 artefact itself refuses (issue116.xml: an organisation
+    // number without its check digit).
+    for (const [index, report] of reports.entries()) {
+      const refused = PEPPOL_2025_5_VERDICTS.has(`ubl-examples/${path.basename(files[index]!)}`);
+      expect({ file: files[index], valid: report.validation.valid }).toEqual({
+        file: files[index],
+        valid: !refused,
+      });
+      expect(report.indication).toBe(refused ? 'TOTAL-FAILED' : 'INDETERMINATE');
+    }
+    expect(result.code).toBe(1); // a failed file decides the exit code over the indeterminate (unsigned) ones
     expect(Date.now() - started).toBeLessThan(30_000);
   });
 });

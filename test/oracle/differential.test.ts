@@ -9,10 +9,14 @@ import { type Artefact, OfficialValidators, oracleMissing } from './official-val
 
 const MUTATIONS = Number(process.env.ORACLE_MUTATIONS ?? 3000);
 
-/** Agreement reached so far, in percent of comparisons: the figures in the README. */
+/**
+ * Agreement reached so far, in percent of comparisons: the figures in the README. Every comparison agrees today
+ * (corpus and 3,000 mutations; 10,000 and more in `run.ts` runs), so any difference fails this test: a new one must
+ * be fixed, or listed in the README with the reason it is right and allowed for here.
+ */
 const FLOORS: Record<'corpus' | 'mutations', Record<Artefact, number>> = {
-  corpus: { 'cen-ubl': 100, 'cen-cii': 100, peppol: 9 },
-  mutations: { 'cen-ubl': 64, 'cen-cii': 60, peppol: 78 },
+  corpus: { 'cen-ubl': 100, 'cen-cii': 100, peppol: 100 },
+  mutations: { 'cen-ubl': 100, 'cen-cii': 100, peppol: 100 },
 };
 
 const missing = oracleMissing();
@@ -51,6 +55,9 @@ describeOracle('the hub against the official validation artefacts', () => {
     expect(run.bases.some((file) => file.includes('cii'))).toBe(true);
     expect(run.mutations.compared['cen-ubl']).toBeGreaterThan(MUTATIONS / 3);
     expect(run.mutations.compared['cen-cii']).toBeGreaterThan(MUTATIONS / 5);
+    // Most mutations break a rule: agreement is mostly on refusals, not on files both find valid.
+    for (const artefact of ['cen-ubl', 'cen-cii'] as const)
+      expect(run.mutations.refused[artefact]).toBeGreaterThan(run.mutations.compared[artefact]! / 2);
   });
 
   test.each(['cen-ubl', 'cen-cii', 'peppol'] as const)(

@@ -23,10 +23,12 @@ export interface Tally {
   /** Comparisons made and agreed, per artefact. */
   compared: Partial<Record<Artefact, number>>;
   agreed: Partial<Record<Artefact, number>>;
+  /** Comparisons where the official artefact refused the file (a fatal rule, or it stopped on it). */
+  refused: Partial<Record<Artefact, number>>;
   differences: Difference[];
 }
 
-const emptyTally = (): Tally => ({ compared: {}, agreed: {}, differences: [] });
+const emptyTally = (): Tally => ({ compared: {}, agreed: {}, refused: {}, differences: [] });
 
 function count(
   tally: Tally,
@@ -35,6 +37,8 @@ function count(
   mutation?: Difference['mutation'],
 ): void {
   tally.compared[comparison.artefact] = (tally.compared[comparison.artefact] ?? 0) + 1;
+  if (comparison.official.length > 0)
+    tally.refused[comparison.artefact] = (tally.refused[comparison.artefact] ?? 0) + 1;
   if (agrees(comparison)) tally.agreed[comparison.artefact] = (tally.agreed[comparison.artefact] ?? 0) + 1;
   else
     tally.differences.push({
@@ -117,7 +121,8 @@ const relative = (file: string): string => path.relative(corpusDir, file);
 export function agreement(tally: Tally, artefact: Artefact): string {
   const compared = tally.compared[artefact] ?? 0;
   const agreed = tally.agreed[artefact] ?? 0;
-  return `${agreed}/${compared} (${compared ? ((100 * agreed) / compared).toFixed(2) : '—'} %)`;
+  const refused = tally.refused[artefact] ?? 0;
+  return `${agreed}/${compared} (${compared ? ((100 * agreed) / compared).toFixed(2) : '—'} %; the official artefact refused ${refused})`;
 }
 
 /** How often each rule id is missed or extra, most frequent first. */
