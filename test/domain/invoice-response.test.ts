@@ -10,6 +10,7 @@ import {
   type ResponseCode,
 } from '../../domain/invoice-response';
 import { parseXml, type Document } from '../../domain/xml';
+import { VALIDATION_JARS } from '../oracle/official-validators';
 
 const NS = {
   ar: 'urn:oasis:names:specification:ubl:schema:xsd:ApplicationResponse-2',
@@ -218,15 +219,7 @@ describe('buildInvoiceResponse', () => {
 
 // ---- The official Peppol rules (T111 schematron as compiled XSLT, run by Saxon-HE) -------------------------
 
-const M2 = process.env.MAVEN_REPO ?? path.join(os.homedir(), '.m2', 'repository');
-const jars = {
-  rules:
-    process.env.PHIVE_RULES_PEPPOL_JAR ??
-    path.join(M2, 'com/helger/phive/rules/phive-rules-peppol/4.0.0/phive-rules-peppol-4.0.0.jar'),
-  saxon: process.env.SAXON_HE_JAR ?? path.join(M2, 'net/sf/saxon/Saxon-HE/12.5/Saxon-HE-12.5.jar'),
-  xmlresolver:
-    process.env.XMLRESOLVER_JAR ?? path.join(M2, 'org/xmlresolver/xmlresolver/5.2.2/xmlresolver-5.2.2.jar'),
-};
+const jars = VALIDATION_JARS;
 /** The newest OpenPeppol release inside phive-rules-peppol 4.0.0 (May 2025). */
 const T111_IN_JAR = 'external/schematron/openpeppol/2025.5/xslt/PEPPOLBIS-T111.xslt';
 

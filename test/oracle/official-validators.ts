@@ -11,7 +11,8 @@ import { createInterface } from 'node:readline';
 import { corpusDir } from '../domain/corpus-support';
 
 const M2 = process.env.MAVEN_REPO ?? path.join(os.homedir(), '.m2', 'repository');
-const JARS = {
+/** The jars scripts/install-validation-artefacts.sh puts in the local Maven repository. */
+export const VALIDATION_JARS = {
   rules:
     process.env.PHIVE_RULES_PEPPOL_JAR ??
     path.join(M2, 'com/helger/phive/rules/phive-rules-peppol/4.0.0/phive-rules-peppol-4.0.0.jar'),
@@ -24,7 +25,7 @@ const CEN = path.join(corpusDir, 'oracle', 'en16931-1.3.16');
 export const ARTEFACTS = {
   'cen-ubl': path.join(CEN, 'ubl', 'xslt', 'EN16931-UBL-validation.xslt'),
   'cen-cii': path.join(CEN, 'cii', 'xslt', 'EN16931-CII-validation.xslt'),
-  peppol: `jar:file:${JARS.rules}!/external/schematron/openpeppol/2025.5/xslt/PEPPOL-EN16931-UBL.xslt`,
+  peppol: `jar:file:${VALIDATION_JARS.rules}!/external/schematron/openpeppol/2025.5/xslt/PEPPOL-EN16931-UBL.xslt`,
 } as const;
 export type Artefact = keyof typeof ARTEFACTS;
 
@@ -32,9 +33,9 @@ export type Artefact = keyof typeof ARTEFACTS;
 export function oracleMissing(): string | undefined {
   if (spawnSync('java', ['-version'], { stdio: 'ignore' }).status !== 0) return 'java is not installed';
   const missing = [
-    JARS.rules,
-    JARS.saxon,
-    JARS.xmlresolver,
+    VALIDATION_JARS.rules,
+    VALIDATION_JARS.saxon,
+    VALIDATION_JARS.xmlresolver,
     ARTEFACTS['cen-ubl'],
     ARTEFACTS['cen-cii'],
   ].filter((file) => !fs.existsSync(file));
@@ -69,7 +70,7 @@ export class OfficialValidators {
       [
         `-Doracle.threads=${threads}`,
         '-cp',
-        [JARS.saxon, JARS.xmlresolver].join(path.delimiter),
+        [VALIDATION_JARS.saxon, VALIDATION_JARS.xmlresolver].join(path.delimiter),
         path.join(__dirname, 'Oracle.java'),
         ...Object.entries(ARTEFACTS).map(([name, location]) => `${name}=${location}`),
       ],
