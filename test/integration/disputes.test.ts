@@ -721,6 +721,13 @@ describe('reminders, credit notes without a dispute, and the record', () => {
     const p = await parties();
     await openDispute(p);
     const handle = hub.temporal.workflow.getHandle(p.invoice.workflowId);
+    // Cancelled while it waits under the dispute, not while the dispute's mails are still being sent (a cancelled
+    // activity's answer racing the workflow's completion is retried by Temporal as an UnhandledCommand task failure).
+    await eventually(
+      async () => ((await handle.describe()).raw.pendingActivities ?? []).length === 0,
+      30_000,
+      'the dispute’s mails to be sent',
+    );
     await handle.cancel();
     await expect(handle.result()).rejects.toThrow();
     expect((await handle.describe()).status.name).toBe('CANCELLED');
