@@ -16,7 +16,8 @@ interface Place {
   element: Element;
   parent: Element | undefined;
   ancestors: ReadonlySet<string>;
-  path: string;
+  /** Made only for the few elements a rule binds: building every element's XPath was a large part of the walk. */
+  path: () => string;
 }
 
 /** A binding rule: the element it applies to, the value it checks and under which rule and list. */
@@ -75,7 +76,7 @@ function walk(
         ruleId: bound.ruleId,
         list: bound.list,
         value: bound.value,
-        path: bound.attribute ? `${place.path}/@${bound.attribute}` : place.path,
+        path: bound.attribute ? `${place.path()}/@${bound.attribute}` : place.path(),
       });
     // Made at the first child element: most elements are leaves, and copying the set was most of the walk.
     let ancestors: Set<string> | undefined;
@@ -88,15 +89,16 @@ function walk(
       const childName = qualified(child, prefixes);
       const position = (counts.get(childName) ?? 0) + 1;
       counts.set(childName, position);
+      const parentPath = place.path;
       visit({
         element: child,
         parent: place.element,
         ancestors,
-        path: `${place.path}/${childName}[${position}]`,
+        path: () => `${parentPath()}/${childName}[${position}]`,
       });
     }
   };
-  visit({ element: root, parent: undefined, ancestors: new Set(), path: rootPath });
+  visit({ element: root, parent: undefined, ancestors: new Set(), path: () => rootPath });
   return found;
 }
 

@@ -12,8 +12,10 @@ import {
   readlinkSync,
   renameSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
+  type Stats,
 } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { TrustWarningCode } from '../types';
@@ -55,12 +57,30 @@ export function readSnapshotManifest(
   dir: string,
 ): { manifest: SnapshotManifest; sha256: string } | undefined {
   const file = join(dir, MANIFEST_FILE);
-  if (!existsSync(file)) return undefined;
+  let stat: Stats;
+  try {
+    stat = statSync(file);
+  } catch {
+    return undefined;
+  }
+  // The trust store asks for every invoice; a manifest is read again only when the file itself changed.
+  const key = `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+  const cached = manifestCache.get(file);
+  if (cached?.key === key) return cached.snapshot;
   const bytes = readFileSync(file);
   const manifest = JSON.parse(bytes.toString('utf8')) as SnapshotManifest;
-  if (manifest.format !== SNAPSHOT_FORMAT) return undefined;
-  return { manifest, sha256: createHash('sha256').update(bytes).digest('hex') };
+  const snapshot =
+    manifest.format === SNAPSHOT_FORMAT
+      ? { manifest, sha256: createHash('sha256').update(bytes).digest('hex') }
+      : undefined;
+  manifestCache.set(file, { key, snapshot });
+  return snapshot;
 }
+
+const manifestCache = new Map<
+  string,
+  { key: string; snapshot: { manifest: SnapshotManifest; sha256: string } | undefined }
+>();
 
 /** A snapshot id from its creation time (sortable, a valid folder name everywhere), made unique within the second. */
 export function snapshotIdAt(trustDir: string, time: Date): string {
