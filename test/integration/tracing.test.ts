@@ -37,7 +37,13 @@ describe('an invoice traced from the HTTP request to each activity', () => {
     const spans = await eventually(
       async () => {
         const finished = exporter.getFinishedSpans();
-        return finished.some((span) => span.name === 'RunActivity:notifyRecipient') && finished;
+        // The workflow's own spans (StartActivity…) reach the exporter through its sink at the end of a workflow
+        // task, which can be after the activity's span: wait until every run has the span that scheduled it.
+        const ids = new Set(finished.map((span) => span.spanContext().spanId));
+        const complete = finished
+          .filter((span) => span.name.startsWith('RunActivity:'))
+          .every((span) => span.parentSpanId && ids.has(span.parentSpanId));
+        return complete && finished.some((span) => span.name === 'RunActivity:notifyRecipient') && finished;
       },
       60_000,
       'the notifyRecipient activity span',
