@@ -11,6 +11,7 @@ import { paymentActivities } from './payments';
 import { sftpPickupActivities } from './sftp-pickup';
 import { timelineActivities } from './timeline';
 import { verificationActivities } from './verification';
+import { webhookActivities } from './webhooks';
 
 /** What every activity may use: one database pool, one mailer, the configuration. */
 export interface ActivityDeps {
@@ -33,6 +34,7 @@ export function createActivities(deps: ActivityDeps) {
     ...disputeActivities(deps),
     ...paymentActivities(deps),
     ...archiveSealingActivities(deps),
+    ...webhookActivities(deps),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { Invoice, InvoiceSummary } from '../domain/invoice/model';
 import { withTransaction, type Db } from './index';
+import { queueWebhookDeliveries } from './webhooks';
 
 export interface InvoiceRecord {
   id: string;
@@ -156,6 +157,7 @@ export async function recordInvoiceEvent(
       [invoiceId, event.key, event.type, event.at, { ...(event.detail ?? {}), status: event.status }],
     );
     if (inserted.rowCount !== 1) return;
+    await queueWebhookDeliveries(client, invoiceId, event);
     await client.query(
       `update invoices set status = $3 where id = $1
           and not exists (select 1 from invoice_events e

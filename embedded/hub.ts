@@ -96,6 +96,8 @@ export async function startHub(baseEnv: NodeJS.ProcessEnv = process.env): Promis
       TEMPORAL_UI_URL: services.temporalUiUrl,
       SMTP_URL: services.smtpUrl,
       DEV_MAIL_DIR: services.devMailDir ?? '',
+      // Webhook receivers on this machine or network are what one tries the hub with locally.
+      WEBHOOK_ALLOW_PRIVATE: baseEnv.WEBHOOK_ALLOW_PRIVATE ?? 'true',
     };
     const worker = supervise('worker', env, config.dataDir, () => stopping);
     stops.push(() => worker.stop());

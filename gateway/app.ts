@@ -18,6 +18,7 @@ import { refuseNulCharacters } from './nul-characters';
 import { openApiDocument } from './openapi';
 import { createProviderNotifyRoutes } from './payments/provider-notify';
 import { createPortalRouter, PORTAL_API_BASE } from './portal';
+import { WEBHOOK_API_PATH } from './webhooks';
 
 export interface GatewayDeps {
   db: Db;
@@ -50,6 +51,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   // JSON bodies must be parsed before validation; the issuer API reads its XML bodies raw after it.
   app.use(PORTAL_API_BASE, express.json({ limit: '16kb' }));
   app.use(ISSUER_DISPUTE_JSON_PATHS, express.json({ limit: '16kb' }));
+  app.use(WEBHOOK_API_PATH, express.json({ limit: '16kb' }));
   app.use('/api/v1', refuseNulCharacters);
   app.use(
     '/api/v1',

@@ -12,6 +12,7 @@ import { workflowUiUrl, type HubConfig } from '../platform/config';
 import { HttpError } from './errors';
 import { createIssuerDisputeRoutes } from './issuer-disputes';
 import { createIssuerPaymentRoutes } from './payments/issuer-payments-api';
+import { createIssuerWebhookRoutes } from './webhooks';
 import { encodeCursor, issuerListItem, parseSearchRequest } from './portal/invoice-search';
 
 export interface IssuerApiDeps {
@@ -187,6 +188,8 @@ export function createIssuerApi(deps: IssuerApiDeps): Router {
   router.use(createIssuerDisputeRoutes(deps, authenticate));
   // Statements and payments: payments/issuer-payments-api.ts.
   router.use(createIssuerPaymentRoutes(deps, authenticate));
+  // Webhook endpoints and their delivery log: webhooks/.
+  router.use(createIssuerWebhookRoutes(deps, authenticate));
 
   return router;
 }

@@ -4,6 +4,7 @@ import { disputeIssuerApiPaths, disputePortalPaths } from './dispute-openapi';
 import { MAX_STATEMENT_BYTES } from './payments/issuer-payments-api';
 import { paymentIssuerApiPaths, paymentPortalPaths } from './payments/openapi';
 import { reconciliationPortalPaths } from './payments/reconciliation-openapi';
+import { webhookPaths } from './webhooks/openapi';
 
 /**
  * The OpenAPI 3 description of the issuer API. The gateway validates requests against this very object,
@@ -245,6 +246,8 @@ export function openApiDocument(maxInvoiceBytes: number) {
       ...paymentIssuerApiPaths(error, MAX_STATEMENT_BYTES),
       ...paymentPortalPaths(error),
       ...reconciliationPortalPaths(error, MAX_STATEMENT_BYTES),
+      ...webhookPaths(error, '/webhooks'),
+      ...webhookPaths(error, '/portal/issuers/{issuerId}/webhooks'),
     },
   };
 }

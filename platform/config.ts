@@ -90,6 +90,22 @@ export interface HubConfig {
     /** TSA_URL: an RFC 3161 time-stamping authority for seals; without it, the hub's own (not qualified) unit. */
     tsaUrl?: string;
   };
+  webhooks: {
+    /**
+     * WEBHOOK_ALLOW_PRIVATE: endpoints may be loopback, private or link-local addresses. Off by default (the hub must
+     * not be made to POST into its own network); `npm start` turns it on, and the tests need it for their receivers.
+     */
+    allowPrivateAddresses: boolean;
+    /** WEBHOOK_TIMEOUT: how long one attempt waits for the receiver's answer ("10s"). */
+    timeout: string;
+    /** WEBHOOK_FIRST_RETRY: the wait after the first failed attempt, doubling each time up to WEBHOOK_MAX_RETRY. */
+    firstRetry: string;
+    maxRetry: string;
+    /** WEBHOOK_RETRY_FOR: an event not delivered this long after it happened (or was replayed) is marked failed. */
+    retryFor: string;
+    /** WEBHOOK_SECRET_OVERLAP: after a secret rotation, the previous secret signs too for this long. */
+    secretOverlap: string;
+  };
   signature: {
     /**
      * What an invoice's signature must achieve to be accepted:
@@ -177,6 +193,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     archive: {
       sealInterval: duration(env.ARCHIVE_SEAL_INTERVAL, '1h', 'ARCHIVE_SEAL_INTERVAL'),
       tsaUrl: httpUrl(env.TSA_URL, 'TSA_URL'),
+    },
+    webhooks: {
+      allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE === 'true',
+      timeout: duration(env.WEBHOOK_TIMEOUT, '10s', 'WEBHOOK_TIMEOUT'),
+      firstRetry: duration(env.WEBHOOK_FIRST_RETRY, '10s', 'WEBHOOK_FIRST_RETRY'),
+      maxRetry: duration(env.WEBHOOK_MAX_RETRY, '1h', 'WEBHOOK_MAX_RETRY'),
+      retryFor: duration(env.WEBHOOK_RETRY_FOR, '3d', 'WEBHOOK_RETRY_FOR'),
+      secretOverlap: duration(env.WEBHOOK_SECRET_OVERLAP, '24h', 'WEBHOOK_SECRET_OVERLAP'),
     },
     signature: {
       policy: oneOf(

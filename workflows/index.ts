@@ -4,3 +4,4 @@ export { sftpPickup } from './sftp-pickup';
 export { deliverAs2Mdn } from './as2-mdn';
 export { statementImport } from './statement-import';
 export { archiveSealing } from './archive-sealing';
+export { deliverWebhooks } from './webhook-delivery';

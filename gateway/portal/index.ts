@@ -14,6 +14,7 @@ import { createArchiveRoutes } from './archive-routes';
 import { createPortalPayRoutes } from '../payments/portal-pay-routes';
 import { createDisputeRoutes } from './disputes';
 import { createReconciliationRoutes } from '../payments/reconciliation-routes';
+import { createPortalWebhookRoutes } from '../webhooks';
 import { checkOrigin, receivedInvoicesOf } from './authorization';
 import { PORTAL_API_BASE, type InvoiceDetail, type SessionInfo } from './contract';
 import { findRecipientInvoice, recipientOriginal, recordInvoiceView } from './recipient-invoices';
@@ -79,6 +80,9 @@ export function createPortalRouter(deps: PortalDeps): Router {
 
   // Paying an invoice: the pay panel, card payment, "I paid elsewhere" (../payments/portal-pay-routes.ts).
   router.use(createPortalPayRoutes(deps));
+
+  // An issuer's webhook endpoints and delivery log, for its admins (../webhooks/).
+  router.use(createPortalWebhookRoutes(deps));
 
   const ownInvoice = async (req: Request) => {
     const principal = await requirePrincipal(db, req);
