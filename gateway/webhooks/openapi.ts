@@ -33,7 +33,7 @@ export function webhookPaths(error: unknown, prefix: '/webhooks' | '/portal/issu
       'application/json': {
         schema: {
           type: 'object',
-          required,
+          ...(required.length ? { required } : {}),
           additionalProperties: false,
           properties: {
             url: { type: 'string', maxLength: 2048, description: 'http or https' },
