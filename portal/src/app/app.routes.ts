@@ -7,6 +7,7 @@ import { LoginComponent } from './auth/login.component';
 import { pageTitle } from './i18n';
 import { InvoiceListComponent } from './invoices/invoice-list.component';
 import { PAYMENT_ROUTES } from './payments/payment.routes';
+import { WEBHOOK_ROUTES } from './webhooks/webhooks.routes';
 
 /**
  * The e-mail links point at /invite/:token?invoice=<id> and /invoices/:id (PUBLIC_URL as origin). The first pages
@@ -83,6 +84,8 @@ export const routes: Routes = [
   ...RECONCILIATION_ROUTES,
   // Paying an invoice: the card provider's return page (payments/payment.routes.ts).
   ...PAYMENT_ROUTES,
+  // An issuer's webhooks, for its admins (webhooks/webhooks.routes.ts).
+  ...WEBHOOK_ROUTES,
   { path: '', pathMatch: 'full', redirectTo: 'invoices' },
   { path: '**', redirectTo: 'invoices' },
 ];

@@ -60,6 +60,18 @@ import { TranslatePipe } from '../i18n';
                 }
               </a>
             </li>
+            <li>
+              <a
+                [routerLink]="['/issuers', issuer.issuerId, 'webhooks']"
+                routerLinkActive="active"
+                ariaCurrentWhenActive="page"
+              >
+                {{ 'webhooks.nav' | t }}
+                @if (several()) {
+                  <span class="issuer-name">{{ issuer.name }}</span>
+                }
+              </a>
+            </li>
           }
         }
         <li>

@@ -3,6 +3,7 @@ import { archiveBg } from '../../search/archive.bg';
 import { disputesBg } from '../../disputes/disputes.bg';
 import { reconciliationBg } from '../../reconciliation/reconciliation.bg';
 import { paymentsBg } from '../../payments/payments.bg';
+import { webhooksBg } from '../../webhooks/webhooks.bg';
 
 /**
  * Bulgarian texts, the portal's default. Accounting words follow the VAT Act and Bulgarian invoices: Доставчик,
@@ -17,6 +18,8 @@ export const bg = {
   reconciliation: reconciliationBg,
   // Paying an invoice (payments/): its own file, one key here.
   payments: paymentsBg,
+  // The issuer's webhooks (webhooks/): their own file, one key here.
+  webhooks: webhooksBg,
   app: {
     brand: 'Хъб за е-фактури',
     skipToContent: 'Към основното съдържание',

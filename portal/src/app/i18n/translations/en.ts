@@ -6,6 +6,7 @@ import { archiveEn } from '../../search/archive.en';
 import { disputesEn } from '../../disputes/disputes.en';
 import { reconciliationEn } from '../../reconciliation/reconciliation.en';
 import { paymentsEn } from '../../payments/payments.en';
+import { webhooksEn } from '../../webhooks/webhooks.en';
 
 export const en = {
   // The searchable archive (search/, issuer/): its own file, one key here.
@@ -16,6 +17,8 @@ export const en = {
   reconciliation: reconciliationEn,
   // Paying an invoice (payments/): its own file, one key here.
   payments: paymentsEn,
+  // The issuer's webhooks (webhooks/): their own file, one key here.
+  webhooks: webhooksEn,
   app: {
     brand: 'e-invoice hub',
     skipToContent: 'Skip to main content',
