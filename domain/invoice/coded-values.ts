@@ -11,19 +11,61 @@ import { textContent } from '../xml';
 
 type RuleId = CodedValue['ruleId'];
 
-/** Where the walk stands: the element, its parent, its ancestors' qualified names and its XPath. */
-interface Place {
+/**
+ * Where the walk stands: the element and its ancestors, root first. One cursor serves the whole walk, and the XPath
+ * is made only for the elements a rule binds (building every element's path, set of ancestors and closures was
+ * most of the walk's time).
+ */
+class Place {
   element: Element;
-  parent: Element | undefined;
-  ancestors: ReadonlySet<string>;
-  /** Made only for the few elements a rule binds: building every element's XPath was a large part of the walk. */
-  path: () => string;
+  readonly ancestors: Element[] = [];
+
+  constructor(
+    root: Element,
+    private readonly rootPath: string,
+    private readonly prefixes: ReadonlyMap<string, string>,
+  ) {
+    this.element = root;
+  }
+
+  get parent(): Element | undefined {
+    return this.ancestors[this.ancestors.length - 1];
+  }
+
+  /** Whether an ancestor has this qualified name ("cac:PayeeParty"). */
+  within(name: string): boolean {
+    return this.ancestors.some((ancestor) => qualified(ancestor, this.prefixes) === name);
+  }
+
+  /** The element's XPath: each step its qualified name and position among same-named siblings. */
+  path(): string {
+    let path = this.rootPath;
+    for (let depth = 1; depth <= this.ancestors.length; depth++) {
+      const element = depth < this.ancestors.length ? this.ancestors[depth]! : this.element;
+      const name = qualified(element, this.prefixes);
+      let position = 1;
+      for (let node = element.previousSibling; node; node = node.previousSibling)
+        if (
+          node.nodeType === 1 &&
+          (node as Element).localName === element.localName &&
+          qualified(node as Element, this.prefixes) === name
+        )
+          position++;
+      path += `/${name}[${position}]`;
+    }
+    return path;
+  }
 }
 
 /** A binding rule: the element it applies to, the value it checks and under which rule and list. */
-type Binding = (
-  place: Place,
-) => { ruleId: RuleId; list: CodeList; value?: string; attribute?: string } | undefined;
+type Binding = (place: Place) => Bound | undefined;
+
+interface Bound {
+  ruleId: RuleId;
+  list: CodeList;
+  value?: string;
+  attribute?: string;
+}
 
 /** XPath normalize-space: XML white space collapsed and trimmed. */
 const normalized = (text: string): string => text.replace(/[ \t\r\n]+/g, ' ').trim();
@@ -33,6 +75,27 @@ const textOf = (element: Element): string => normalized(textContent(element));
 /** An attribute's normalized value, or undefined when the element does not carry it. */
 const attributeOf = (element: Element, name: string): string | undefined =>
   element.hasAttribute(name) ? normalized(element.getAttribute(name) ?? '') : undefined;
+
+/** A rule's value: the element's normalized text. */
+const text = (element: Element, ruleId: RuleId, list: CodeList): Bound => ({
+  ruleId,
+  list,
+  value: textOf(element),
+});
+
+/** A rule's value: an attribute the element carries (nothing to check when it does not). */
+const attribute = (element: Element, ruleId: RuleId, list: CodeList, name: string): Bound | undefined =>
+  element.hasAttribute(name)
+    ? { ruleId, list, value: attributeOf(element, name), attribute: name }
+    : undefined;
+
+/** A rule's value: an identifier's schemeID. */
+const withScheme = (scheme: string, ruleId: RuleId, list: CodeList): Bound => ({
+  ruleId,
+  list,
+  value: scheme,
+  attribute: 'schemeID',
+});
 
 /** xs:boolean of an indicator's text, as the artefacts' "= true()" casts it; undefined: no boolean at all. */
 function indicator(text: string): boolean | undefined {
@@ -69,7 +132,9 @@ function walk(
   bind: Binding,
 ): CodedValue[] {
   const found: CodedValue[] = [];
-  const visit = (place: Place): void => {
+  const place = new Place(root, rootPath, prefixes);
+  const visit = (element: Element): void => {
+    place.element = element;
     const bound = bind(place);
     if (bound)
       found.push({
@@ -78,27 +143,12 @@ function walk(
         value: bound.value,
         path: bound.attribute ? `${place.path()}/@${bound.attribute}` : place.path(),
       });
-    // Made at the first child element: most elements are leaves, and copying the set was most of the walk.
-    let ancestors: Set<string> | undefined;
-    let counts: Map<string, number> | undefined;
-    for (let node = place.element.firstChild; node; node = node.nextSibling) {
-      if (node.nodeType !== 1) continue;
-      ancestors ??= new Set(place.ancestors).add(qualified(place.element, prefixes));
-      counts ??= new Map<string, number>();
-      const child = node as Element;
-      const childName = qualified(child, prefixes);
-      const position = (counts.get(childName) ?? 0) + 1;
-      counts.set(childName, position);
-      const parentPath = place.path;
-      visit({
-        element: child,
-        parent: place.element,
-        ancestors,
-        path: () => `${parentPath()}/${childName}[${position}]`,
-      });
-    }
+    place.ancestors.push(element);
+    for (let node = element.firstChild; node; node = node.nextSibling)
+      if (node.nodeType === 1) visit(node as Element);
+    place.ancestors.pop();
   };
-  visit({ element: root, parent: undefined, ancestors: new Set(), path: () => rootPath });
+  visit(root);
   return found;
 }
 
@@ -140,35 +190,30 @@ export function ublCodedValues(
   const bind: Binding = (place) => {
     const { element } = place;
     if (element.namespaceURI !== cbc) return undefined;
-    const text = (ruleId: RuleId, list: CodeList) => ({ ruleId, list, value: textOf(element) });
-    const attribute = (ruleId: RuleId, list: CodeList, name: string) =>
-      element.hasAttribute(name)
-        ? { ruleId, list, value: attributeOf(element, name), attribute: name }
-        : undefined;
     switch (element.localName) {
       case 'InvoiceTypeCode':
-        return text('BR-CL-01', 'UNTDID 1001 invoice');
+        return text(element, 'BR-CL-01', 'UNTDID 1001 invoice');
       case 'CreditNoteTypeCode':
-        return text('BR-CL-01', 'UNTDID 1001 credit note');
+        return text(element, 'BR-CL-01', 'UNTDID 1001 credit note');
       case 'DocumentCurrencyCode':
-        return text('BR-CL-04', 'ISO 4217');
+        return text(element, 'BR-CL-04', 'ISO 4217');
       case 'TaxCurrencyCode':
-        return text('BR-CL-05', 'ISO 4217');
+        return text(element, 'BR-CL-05', 'ISO 4217');
       case 'DescriptionCode':
-        return parentIs(place, 'InvoicePeriod') ? text('BR-CL-06', 'UNTDID 2005') : undefined;
+        return parentIs(place, 'InvoicePeriod') ? text(element, 'BR-CL-06', 'UNTDID 2005') : undefined;
       case 'Note':
         return isRoot(place.parent) ? noteSubject(element) : undefined;
       case 'CompanyID':
         return parentIs(place, 'PartyLegalEntity')
-          ? attribute('BR-CL-11', 'ISO 6523 ICD', 'schemeID')
+          ? attribute(element, 'BR-CL-11', 'ISO 6523 ICD', 'schemeID')
           : undefined;
       case 'ItemClassificationCode':
         return parentIs(place, 'CommodityClassification')
-          ? attribute('BR-CL-13', 'UNTDID 7143', 'listID')
+          ? attribute(element, 'BR-CL-13', 'UNTDID 7143', 'listID')
           : undefined;
       case 'IdentificationCode':
-        if (parentIs(place, 'Country')) return text('BR-CL-14', 'ISO 3166-1');
-        return parentIs(place, 'OriginCountry') ? text('BR-CL-15', 'ISO 3166-1') : undefined;
+        if (parentIs(place, 'Country')) return text(element, 'BR-CL-14', 'ISO 3166-1');
+        return parentIs(place, 'OriginCountry') ? text(element, 'BR-CL-15', 'ISO 3166-1') : undefined;
       case 'PaymentMeansCode':
         // BR-CL-16 reads BT-81 from the model, which holds each payment means' code as written.
         return undefined;
@@ -176,11 +221,11 @@ export function ublCodedValues(
         if (!parentIs(place, 'AllowanceCharge')) return undefined;
         const indicators = childTexts(place.parent, 'ChargeIndicator');
         // BR-CL-19 takes precedence where indicators say both (the artefact's higher template priority).
-        if (isChargeIndicated(indicators, false)) return text('BR-CL-19', 'UNTDID 5189');
-        return isChargeIndicated(indicators, true) ? text('BR-CL-20', 'UNTDID 7161') : undefined;
+        if (isChargeIndicated(indicators, false)) return text(element, 'BR-CL-19', 'UNTDID 5189');
+        return isChargeIndicated(indicators, true) ? text(element, 'BR-CL-20', 'UNTDID 7161') : undefined;
       }
       case 'TaxExemptionReasonCode':
-        return text('BR-CL-22', 'VATEX');
+        return text(element, 'BR-CL-22', 'VATEX');
       case 'EmbeddedDocumentBinaryObject':
         // Compared as written: the artefact tests the attribute for equality, without normalizing it.
         return element.hasAttribute('mimeCode')
@@ -192,7 +237,7 @@ export function ublCodedValues(
             }
           : undefined;
       case 'EndpointID':
-        return attribute('BR-CL-25', 'EAS', 'schemeID');
+        return attribute(element, 'BR-CL-25', 'EAS', 'schemeID');
       case 'ID':
         return ublIdentifier(place);
     }
@@ -205,7 +250,7 @@ export function ublCodedValues(
         attribute: 'currencyID',
       };
     if (UBL_QUANTITIES.has(element.localName ?? ''))
-      return attribute('BR-CL-23', 'UNECE Rec 20/21', 'unitCode');
+      return attribute(element, 'BR-CL-23', 'UNECE Rec 20/21', 'unitCode');
     return undefined;
   };
 
@@ -217,25 +262,18 @@ export function ublCodedValues(
     if (parentIs(place, 'ClassifiedTaxCategory'))
       return { ruleId: 'BR-CL-18', list: 'UNTDID 5305', value: textOf(element) };
     if (scheme === undefined) return undefined;
-    const withScheme = (ruleId: RuleId, list: CodeList) => ({
-      ruleId,
-      list,
-      value: scheme,
-      attribute: 'schemeID',
-    });
     if (
       (parentIs(place, 'AdditionalDocumentReference') || parentIs(place, 'DocumentReference')) &&
       childTexts(parent, 'DocumentTypeCode').includes('130')
     )
-      return withScheme('BR-CL-07', 'UNTDID 1153');
+      return withScheme(scheme, 'BR-CL-07', 'UNTDID 1153');
     if (parentIs(place, 'PartyIdentification')) {
       // The seller's or payee's SEPA creditor identifier (BT-90) is a party identifier of scheme SEPA.
-      const sepaAllowed =
-        place.ancestors.has('cac:AccountingSupplierParty') || place.ancestors.has('cac:PayeeParty');
-      return scheme === 'SEPA' && sepaAllowed ? undefined : withScheme('BR-CL-10', 'ISO 6523 ICD');
+      const sepaAllowed = place.within('cac:AccountingSupplierParty') || place.within('cac:PayeeParty');
+      return scheme === 'SEPA' && sepaAllowed ? undefined : withScheme(scheme, 'BR-CL-10', 'ISO 6523 ICD');
     }
-    if (parentIs(place, 'StandardItemIdentification')) return withScheme('BR-CL-21', 'ISO 6523 ICD');
-    if (parentIs(place, 'DeliveryLocation')) return withScheme('BR-CL-26', 'ISO 6523 ICD');
+    if (parentIs(place, 'StandardItemIdentification')) return withScheme(scheme, 'BR-CL-21', 'ISO 6523 ICD');
+    if (parentIs(place, 'DeliveryLocation')) return withScheme(scheme, 'BR-CL-26', 'ISO 6523 ICD');
     return undefined;
   };
 
@@ -275,62 +313,63 @@ export function ciiCodedValues(
   const bind: Binding = (place) => {
     const { element, parent } = place;
     if (element.namespaceURI !== ram) return undefined;
-    const text = (ruleId: RuleId, list: CodeList) => ({ ruleId, list, value: textOf(element) });
-    const attribute = (ruleId: RuleId, list: CodeList, name: string) =>
-      element.hasAttribute(name)
-        ? { ruleId, list, value: attributeOf(element, name), attribute: name }
-        : undefined;
     switch (element.localName) {
       case 'TypeCode':
         // BR-CL-16 reads the payment means code (BT-81) from the model.
-        return parentIs(place, rsm, 'ExchangedDocument') ? text('BR-CL-01', 'UNTDID 1001') : undefined;
+        return parentIs(place, rsm, 'ExchangedDocument')
+          ? text(element, 'BR-CL-01', 'UNTDID 1001')
+          : undefined;
       case 'TaxTotalAmount':
-        return attribute('BR-CL-03', 'ISO 4217', 'currencyID');
+        return attribute(element, 'BR-CL-03', 'ISO 4217', 'currencyID');
       case 'InvoiceCurrencyCode':
-        return text('BR-CL-04', 'ISO 4217');
+        return text(element, 'BR-CL-04', 'ISO 4217');
       case 'TaxCurrencyCode':
-        return text('BR-CL-05', 'ISO 4217');
+        return text(element, 'BR-CL-05', 'ISO 4217');
       case 'DueDateTypeCode':
-        return text('BR-CL-06', 'UNTDID 2475');
+        return text(element, 'BR-CL-06', 'UNTDID 2475');
       case 'ReferenceTypeCode':
-        return text('BR-CL-07', 'UNTDID 1153');
+        return text(element, 'BR-CL-07', 'UNTDID 1153');
       case 'SubjectCode':
-        return text('BR-CL-08', 'UNTDID 4451');
+        return text(element, 'BR-CL-08', 'UNTDID 4451');
       case 'GlobalID':
         if (parentIs(place, ram, 'SpecifiedTradeProduct'))
-          return attribute('BR-CL-21', 'ISO 6523 ICD', 'schemeID');
+          return attribute(element, 'BR-CL-21', 'ISO 6523 ICD', 'schemeID');
         if (
           parentIs(place, ram, 'ShipToTradeParty') &&
           isHeaderDelivery(parent?.parentNode as Element | null)
         )
-          return attribute('BR-CL-26', 'ISO 6523 ICD', 'schemeID');
-        return place.ancestors.has('ram:ShipToTradeParty') || place.ancestors.has('ram:SpecifiedTradeProduct')
+          return attribute(element, 'BR-CL-26', 'ISO 6523 ICD', 'schemeID');
+        return place.within('ram:ShipToTradeParty') || place.within('ram:SpecifiedTradeProduct')
           ? undefined
-          : attribute('BR-CL-10', 'ISO 6523 ICD', 'schemeID');
+          : attribute(element, 'BR-CL-10', 'ISO 6523 ICD', 'schemeID');
       case 'ID':
         // Any identifier with a scheme but a tax registration's (a higher-priority template than BR-CL-15's).
         if (element.hasAttribute('schemeID'))
-          return place.ancestors.has('ram:SpecifiedTaxRegistration')
+          return place.within('ram:SpecifiedTaxRegistration')
             ? undefined
-            : attribute('BR-CL-11', 'ISO 6523 ICD', 'schemeID');
-        return parentIs(place, ram, 'OriginTradeCountry') ? text('BR-CL-15', 'ISO 3166-1') : undefined;
+            : attribute(element, 'BR-CL-11', 'ISO 6523 ICD', 'schemeID');
+        return parentIs(place, ram, 'OriginTradeCountry')
+          ? text(element, 'BR-CL-15', 'ISO 3166-1')
+          : undefined;
       case 'ClassCode':
-        return attribute('BR-CL-13', 'UNTDID 7143', 'listID');
+        return attribute(element, 'BR-CL-13', 'UNTDID 7143', 'listID');
       case 'CountryID':
-        return text('BR-CL-14', 'ISO 3166-1');
+        return text(element, 'BR-CL-14', 'ISO 3166-1');
       case 'CategoryCode':
-        if (parentIs(place, ram, 'CategoryTradeTax')) return text('BR-CL-17', 'UNTDID 5305');
-        return parentIs(place, ram, 'ApplicableTradeTax') ? text('BR-CL-18', 'UNTDID 5305') : undefined;
+        if (parentIs(place, ram, 'CategoryTradeTax')) return text(element, 'BR-CL-17', 'UNTDID 5305');
+        return parentIs(place, ram, 'ApplicableTradeTax')
+          ? text(element, 'BR-CL-18', 'UNTDID 5305')
+          : undefined;
       case 'ReasonCode': {
         if (!parent || !parentIs(place, ram, 'SpecifiedTradeAllowanceCharge')) return undefined;
         const indicators = children(parent, ram, 'ChargeIndicator').flatMap((charge) =>
           children(charge, udt, 'Indicator').map((value) => value.textContent ?? ''),
         );
-        if (isChargeIndicated(indicators, false)) return text('BR-CL-19', 'UNTDID 5189');
-        return isChargeIndicated(indicators, true) ? text('BR-CL-20', 'UNTDID 7161') : undefined;
+        if (isChargeIndicated(indicators, false)) return text(element, 'BR-CL-19', 'UNTDID 5189');
+        return isChargeIndicated(indicators, true) ? text(element, 'BR-CL-20', 'UNTDID 7161') : undefined;
       }
       case 'ExemptionReasonCode':
-        return text('BR-CL-22', 'VATEX');
+        return text(element, 'BR-CL-22', 'VATEX');
       case 'AttachmentBinaryObject':
         return element.hasAttribute('mimeCode')
           ? {
@@ -342,11 +381,11 @@ export function ciiCodedValues(
           : undefined;
       case 'URIID':
         return parentIs(place, ram, 'URIUniversalCommunication')
-          ? attribute('BR-CL-25', 'EAS', 'schemeID')
+          ? attribute(element, 'BR-CL-25', 'EAS', 'schemeID')
           : undefined;
     }
     if (CII_QUANTITIES.has(element.localName ?? ''))
-      return attribute('BR-CL-23', 'UNECE Rec 20/21', 'unitCode');
+      return attribute(element, 'BR-CL-23', 'UNECE Rec 20/21', 'unitCode');
     return undefined;
   };
 

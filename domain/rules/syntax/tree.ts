@@ -7,11 +7,14 @@ import type { Finding } from '../../invoice/model';
 import { textContent } from '../../xml';
 
 const ELEMENT_NODE = 1;
+const NONE: Element[] = [];
+const NONE_GROUPED: Element[][] = [];
 
 /** One element of the walk: where it is and its child elements by local name, in document order. */
 export class Visited {
   readonly name: string;
-  private readonly byName = new Map<string, Element[]>();
+  /** Made at the first child element: most elements are leaves. */
+  private byName: Map<string, Element[]> | undefined;
 
   constructor(
     readonly element: Element,
@@ -23,6 +26,7 @@ export class Visited {
       if (node.nodeType !== ELEMENT_NODE) continue;
       const child = node as Element;
       const name = child.localName ?? child.nodeName;
+      this.byName ??= new Map();
       const siblings = this.byName.get(name);
       if (siblings) siblings.push(child);
       else this.byName.set(name, [child]);
@@ -31,12 +35,12 @@ export class Visited {
 
   /** Child elements named `name`. */
   children(name: string): Element[] {
-    return this.byName.get(name) ?? [];
+    return this.byName?.get(name) ?? NONE;
   }
 
   /** Child elements by local name, each group in document order. */
-  groups(): IterableIterator<Element[]> {
-    return this.byName.values();
+  groups(): Iterable<Element[]> {
+    return this.byName?.values() ?? NONE_GROUPED;
   }
 
   /** Elements reached from this one by a path ("cac:Item/cac:ClassifiedTaxCategory"; prefixes are not checked). */
@@ -78,11 +82,12 @@ export function walk(root: Element, rootPath: string, visit: (visited: Visited) 
   for (let visited = pending.pop(); visited; visited = pending.pop()) {
     visit(visited);
     for (const siblings of visited.groups())
-      siblings.forEach((child, index) => {
-        if (child.namespaceURI === XMLDSIG) return;
+      for (let index = 0; index < siblings.length; index++) {
+        const child = siblings[index]!;
+        if (child.namespaceURI === XMLDSIG) continue;
         const step = siblings.length > 1 ? `${child.nodeName}[${index + 1}]` : child.nodeName;
         pending.push(new Visited(child, `${visited.path}/${step}`, visited));
-      });
+      }
   }
 }
 
