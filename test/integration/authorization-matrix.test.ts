@@ -10,6 +10,8 @@ import path from 'node:path';
 import type { Issuer } from '../../db/issuers';
 import { createIssuer } from '../../db/issuers';
 import { recordStatementImport } from '../../db/payments/statement-imports';
+import { createWebhookEndpoint } from '../../db/webhooks';
+import { generateWebhookSecret, webhookMessageId } from '../../domain/webhooks';
 import { withTransaction } from '../../db';
 import { writeDecidedEntries } from '../../db/payments/ledger';
 import type { EntryDecision } from '../../domain/payments/model';
@@ -200,7 +202,29 @@ const POLICY: Record<string, Rule> = {
     destructive: true,
     body: () => ({ outcome: 'rejected', note: 'matrix' }),
   },
+  // Webhooks: issuer A's endpoint and its failed delivery of X's event (a documentation address, never reached)
+  ...webhookRules('', ['apiKeyA'], ['apiKeyA', 'apiKeyB']),
+  ...webhookRules('portal', ['adminA'], ['adminA']),
 };
+
+function webhookRules(
+  prefix: '' | 'portal',
+  ownerOfX: Persona[],
+  anyIssuer: Persona[],
+): Record<string, Rule> {
+  const id = (name: string) => (prefix ? `${prefix}${name[0].toUpperCase()}${name.slice(1)}` : name);
+  return {
+    [id('listWebhookEndpoints')]: { allowed: anyIssuer, list: true },
+    [id('createWebhookEndpoint')]: { allowed: anyIssuer, body: () => ({ url: 'https://192.0.2.10/matrix' }) },
+    [id('getWebhookEndpoint')]: { allowed: ownerOfX },
+    [id('updateWebhookEndpoint')]: { allowed: ownerOfX, body: () => ({ description: 'matrix' }) },
+    [id('deleteWebhookEndpoint')]: { allowed: ownerOfX, destructive: true },
+    [id('rotateWebhookSecret')]: { allowed: ownerOfX },
+    [id('listWebhookDeliveries')]: { allowed: ownerOfX },
+    [id('replayFailedWebhookDeliveries')]: { allowed: ownerOfX },
+    [id('replayWebhookDelivery')]: { allowed: ownerOfX },
+  };
+}
 
 interface Operation {
   method: string;
@@ -221,6 +245,9 @@ interface Fixture {
   statementId: string;
   /** Entries of that statement, one for each reconciliation operation that decides on one. */
   reconciliationEntries: Record<string, string>;
+  /** Issuer A's webhook endpoint, and its failed delivery of an event of X. */
+  webhookEndpointId: string;
+  webhookDeliveryId: string;
 }
 
 /** Statement entries for the reconciliation operations: three in review, one the matcher found not a payment. */
@@ -261,6 +288,23 @@ async function reconciliationEntries(hub: DisputeHub, f: Fixture): Promise<Recor
     ids[operation] = rows[0].id;
   }
   return ids;
+}
+
+/** Issuer A's endpoint, with a failed delivery of X's first event written as the outbox would have. */
+async function webhookFixture(hub: DisputeHub, issuerId: string, invoiceId: string) {
+  const endpoint = await createWebhookEndpoint(hub.db, {
+    issuerId,
+    url: 'https://192.0.2.10/matrix',
+    description: '',
+    eventTypes: ['invoice.undeliverable'], // nothing the matrix does queues more
+    secret: generateWebhookSecret(),
+  });
+  const { rows } = await hub.db.query<{ id: string }>(
+    `insert into webhook_deliveries (endpoint_id, invoice_id, event_key, event_type, message_id, body, status, attempts)
+     values ($1, $2, '1:received', 'invoice.received', $3, '{}', 'failed', 1) returning id::text as id`,
+    [endpoint.id, invoiceId, webhookMessageId(invoiceId, '1:received')],
+  );
+  return { webhookEndpointId: endpoint.id, webhookDeliveryId: rows[0].id };
 }
 
 const DENIED = [401, 403, 404];
@@ -345,6 +389,7 @@ describe('authorization: every operation × every kind of caller', () => {
         })
       ).record.id,
       reconciliationEntries: {},
+      ...(await webhookFixture(hub, a.issuer.id, invoice.id)),
     };
     fixture.reconciliationEntries = await reconciliationEntries(hub, fixture);
   });
@@ -382,6 +427,8 @@ describe('authorization: every operation × every kind of caller', () => {
       address: encodeURIComponent(fixture.recipientAddress),
       userId: op.template.includes('/colleagues/') ? fixture.colleagueId : fixture.clerkId,
       statementId: fixture.statementId,
+      endpointId: fixture.webhookEndpointId,
+      deliveryId: fixture.webhookDeliveryId,
       entryId:
         fixture.reconciliationEntries[op.operationId] ?? fixture.reconciliationEntries.portalMatchEntry,
     };
