@@ -125,6 +125,26 @@ function isChargeIndicated(indicators: string[], charge: boolean): boolean {
   return !values.includes(undefined) && values.includes(charge);
 }
 
+/** An attachment's MIME code, compared as written: the artefact tests the attribute for equality, unnormalized. */
+const mimeCode = (element: Element): Bound | undefined =>
+  element.hasAttribute('mimeCode')
+    ? {
+        ruleId: 'BR-CL-24',
+        list: 'MIME',
+        value: element.getAttribute('mimeCode') ?? '',
+        attribute: 'mimeCode',
+      }
+    : undefined;
+
+/**
+ * An allowance or charge reason code, under the list its indicators name; BR-CL-19 takes precedence where they
+ * say both (the artefact's higher template priority).
+ */
+function reasonCode(element: Element, indicators: string[]): Bound | undefined {
+  if (isChargeIndicated(indicators, false)) return text(element, 'BR-CL-19', 'UNTDID 5189');
+  return isChargeIndicated(indicators, true) ? text(element, 'BR-CL-20', 'UNTDID 7161') : undefined;
+}
+
 function walk(
   root: Element,
   rootPath: string,
@@ -220,22 +240,12 @@ export function ublCodedValues(
       case 'AllowanceChargeReasonCode': {
         if (!parentIs(place, 'AllowanceCharge')) return undefined;
         const indicators = childTexts(place.parent, 'ChargeIndicator');
-        // BR-CL-19 takes precedence where indicators say both (the artefact's higher template priority).
-        if (isChargeIndicated(indicators, false)) return text(element, 'BR-CL-19', 'UNTDID 5189');
-        return isChargeIndicated(indicators, true) ? text(element, 'BR-CL-20', 'UNTDID 7161') : undefined;
+        return reasonCode(element, indicators);
       }
       case 'TaxExemptionReasonCode':
         return text(element, 'BR-CL-22', 'VATEX');
       case 'EmbeddedDocumentBinaryObject':
-        // Compared as written: the artefact tests the attribute for equality, without normalizing it.
-        return element.hasAttribute('mimeCode')
-          ? {
-              ruleId: 'BR-CL-24',
-              list: 'MIME',
-              value: element.getAttribute('mimeCode') ?? '',
-              attribute: 'mimeCode',
-            }
-          : undefined;
+        return mimeCode(element);
       case 'EndpointID':
         return attribute(element, 'BR-CL-25', 'EAS', 'schemeID');
       case 'ID':
@@ -365,20 +375,12 @@ export function ciiCodedValues(
         const indicators = children(parent, ram, 'ChargeIndicator').flatMap((charge) =>
           children(charge, udt, 'Indicator').map((value) => value.textContent ?? ''),
         );
-        if (isChargeIndicated(indicators, false)) return text(element, 'BR-CL-19', 'UNTDID 5189');
-        return isChargeIndicated(indicators, true) ? text(element, 'BR-CL-20', 'UNTDID 7161') : undefined;
+        return reasonCode(element, indicators);
       }
       case 'ExemptionReasonCode':
         return text(element, 'BR-CL-22', 'VATEX');
       case 'AttachmentBinaryObject':
-        return element.hasAttribute('mimeCode')
-          ? {
-              ruleId: 'BR-CL-24',
-              list: 'MIME',
-              value: element.getAttribute('mimeCode') ?? '',
-              attribute: 'mimeCode',
-            }
-          : undefined;
+        return mimeCode(element);
       case 'URIID':
         return parentIs(place, ram, 'URIUniversalCommunication')
           ? attribute(element, 'BR-CL-25', 'EAS', 'schemeID')

@@ -2,38 +2,18 @@
  * The VAT category families as the CEN 1.3.16 artefacts check them, where they differ between UBL and CII or
  * from a plain reading of EN 16931.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { type Invoice, parseInvoice } from '../../domain/invoice';
-import { validateInvoice } from '../../domain/rules';
-
-const base = parseInvoice(fs.readFileSync(path.join(__dirname, 'fixtures/bg-invoice.xml'), 'utf8'));
-
-/** The valid fixture (two standard rated lines of 100.00 at 20 % and 80.00 at 9 %), changed by `change`. */
-function invoiceWith(change: (invoice: Invoice) => void, syntax: Invoice['syntax'] = 'UBL'): Invoice {
-  const invoice = structuredClone(base);
-  invoice.syntax = syntax;
-  change(invoice);
-  return invoice;
-}
-
-const ruleIds = (invoice: Invoice): string[] => validateInvoice(invoice).map((finding) => finding.ruleId);
+import type { Invoice } from '../../domain/invoice';
+import { invoiceWith, oneLineWithoutVat, ruleIds } from './invoice-model-fixture';
 
 /** Makes the whole invoice one category without VAT: one line of 100.00 and its breakdown. */
 function onlyCategory(invoice: Invoice, categoryCode: string, exemptionReason?: string): void {
-  invoice.lines = [{ ...invoice.lines[0], vatCategoryCode: categoryCode, vatRate: '0' }];
-  invoice.vatBreakdown = [
-    { taxableAmount: '100.00', taxAmount: '0.00', categoryCode, rate: '0', exemptionReason },
-  ];
-  invoice.totals = {
-    ...invoice.totals,
-    lineNetTotal: '100.00',
-    taxExclusive: '100.00',
-    vatTotal: '0.00',
-    taxInclusive: '100.00',
-    payable: '100.00',
-  };
-  invoice.vatAmounts = [{ amount: '0.00', currency: 'EUR' }];
+  oneLineWithoutVat(invoice, {
+    taxableAmount: '100.00',
+    taxAmount: '0.00',
+    categoryCode,
+    rate: '0',
+    exemptionReason,
+  });
 }
 
 describe('VAT category families as the CEN artefacts report them', () => {

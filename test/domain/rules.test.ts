@@ -1,20 +1,8 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { type Invoice, parseInvoice, type VatBreakdown } from '../../domain/invoice';
+import { type Invoice, parseInvoice } from '../../domain/invoice';
 import { checkNumbering, validateInvoice } from '../../domain/rules';
 import { amount, round2, show } from '../../domain/rules/amounts';
+import { base, fixtureXml, invoiceWith, oneLineWithoutVat, ruleIds } from './invoice-model-fixture';
 
-const fixtureXml = fs.readFileSync(path.join(__dirname, 'fixtures/bg-invoice.xml'), 'utf8');
-const base = parseInvoice(fixtureXml);
-
-/** A copy of the valid Bulgarian fixture, changed by `change`. */
-function invoiceWith(change: (invoice: Invoice) => void): Invoice {
-  const invoice = structuredClone(base);
-  change(invoice);
-  return invoice;
-}
-
-const ruleIds = (invoice: Invoice): string[] => validateInvoice(invoice).map((finding) => finding.ruleId);
 const findingFor = (invoice: Invoice, ruleId: string) =>
   validateInvoice(invoice).find((finding) => finding.ruleId === ruleId);
 
@@ -22,21 +10,6 @@ const findingFor = (invoice: Invoice, ruleId: string) =>
 function foreign(invoice: Invoice): void {
   invoice.seller.vatId = 'DE123456789';
   invoice.seller.address = { ...invoice.seller.address, countryCode: 'DE' };
-}
-
-/** Leaves one line of 100.00 that carries no VAT, in the breakdown's category, with totals to match. */
-function oneLineWithoutVat(invoice: Invoice, breakdown: VatBreakdown): void {
-  invoice.lines = [{ ...invoice.lines[0], vatCategoryCode: breakdown.categoryCode, vatRate: '0' }];
-  invoice.vatBreakdown = [breakdown];
-  invoice.totals = {
-    ...invoice.totals,
-    lineNetTotal: '100.00',
-    taxExclusive: '100.00',
-    vatTotal: '0.00',
-    taxInclusive: '100.00',
-    payable: '100.00',
-  };
-  invoice.vatAmounts = [{ amount: '0.00', currency: 'EUR' }];
 }
 
 describe('the valid fixture', () => {

@@ -58,17 +58,9 @@ export function trustedListXml(options: {
         </tsl:TSPService>`,
     )
     .join('');
-  const nextUpdate = options.nextUpdate ?? new Date(options.issued.getTime() + 180 * DAY);
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<tsl:TrustServiceStatusList xmlns:tsl="http://uri.etsi.org/02231/v2#" Id="TSL-TEST" TSLTag="http://uri.etsi.org/19612/TSLTag">
-  <tsl:SchemeInformation>
-    <tsl:TSLVersionIdentifier>5</tsl:TSLVersionIdentifier>
-    <tsl:TSLSequenceNumber>${options.sequenceNumber}</tsl:TSLSequenceNumber>
-    <tsl:TSLType>http://uri.etsi.org/TrstSvc/TrustedList/TSLType/EUgeneric</tsl:TSLType>
-    <tsl:SchemeOperatorName><tsl:Name xml:lang="en">Test Scheme Operator</tsl:Name></tsl:SchemeOperatorName>
+  return `${listHead('TSL-TEST', options.sequenceNumber, 'EUgeneric', 'Test Scheme Operator')}
     <tsl:SchemeTerritory>${options.territory ?? 'BG'}</tsl:SchemeTerritory>
-    <tsl:ListIssueDateTime>${dateTime(options.issued)}</tsl:ListIssueDateTime>
-    <tsl:NextUpdate><tsl:dateTime>${dateTime(nextUpdate)}</tsl:dateTime></tsl:NextUpdate>
+${listDates(options)}
   </tsl:SchemeInformation>
   <tsl:TrustServiceProviderList>
     <tsl:TrustServiceProvider>
@@ -108,22 +100,32 @@ export function listOfTheListsXml(options: {
       </tsl:OtherTSLPointer>`,
     )
     .join('');
-  const nextUpdate = options.nextUpdate ?? new Date(options.issued.getTime() + 180 * DAY);
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<tsl:TrustServiceStatusList xmlns:tsl="http://uri.etsi.org/02231/v2#" Id="LOTL-TEST" TSLTag="http://uri.etsi.org/19612/TSLTag">
-  <tsl:SchemeInformation>
-    <tsl:TSLVersionIdentifier>5</tsl:TSLVersionIdentifier>
-    <tsl:TSLSequenceNumber>${options.sequenceNumber}</tsl:TSLSequenceNumber>
-    <tsl:TSLType>http://uri.etsi.org/TrstSvc/TrustedList/TSLType/EUlistofthelists</tsl:TSLType>
-    <tsl:SchemeOperatorName><tsl:Name xml:lang="en">Test Commission</tsl:Name></tsl:SchemeOperatorName>
+  return `${listHead('LOTL-TEST', options.sequenceNumber, 'EUlistofthelists', 'Test Commission')}
     <tsl:SchemeTerritory>EU</tsl:SchemeTerritory>
     <tsl:PointersToOtherTSL>${pointers}
     </tsl:PointersToOtherTSL>
-    <tsl:ListIssueDateTime>${dateTime(options.issued)}</tsl:ListIssueDateTime>
-    <tsl:NextUpdate><tsl:dateTime>${dateTime(nextUpdate)}</tsl:dateTime></tsl:NextUpdate>
+${listDates(options)}
   </tsl:SchemeInformation>
 </tsl:TrustServiceStatusList>
 `;
+}
+
+/** The list's opening up to its scheme operator's name; both kinds of list continue with the territory. */
+function listHead(id: string, sequenceNumber: number, type: string, operator: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<tsl:TrustServiceStatusList xmlns:tsl="http://uri.etsi.org/02231/v2#" Id="${id}" TSLTag="http://uri.etsi.org/19612/TSLTag">
+  <tsl:SchemeInformation>
+    <tsl:TSLVersionIdentifier>5</tsl:TSLVersionIdentifier>
+    <tsl:TSLSequenceNumber>${sequenceNumber}</tsl:TSLSequenceNumber>
+    <tsl:TSLType>http://uri.etsi.org/TrstSvc/TrustedList/TSLType/${type}</tsl:TSLType>
+    <tsl:SchemeOperatorName><tsl:Name xml:lang="en">${operator}</tsl:Name></tsl:SchemeOperatorName>`;
+}
+
+/** Issued and next update (by default 180 days later), the last of the scheme information. */
+function listDates(options: { issued: Date; nextUpdate?: Date }): string {
+  const nextUpdate = options.nextUpdate ?? new Date(options.issued.getTime() + 180 * DAY);
+  return `    <tsl:ListIssueDateTime>${dateTime(options.issued)}</tsl:ListIssueDateTime>
+    <tsl:NextUpdate><tsl:dateTime>${dateTime(nextUpdate)}</tsl:dateTime></tsl:NextUpdate>`;
 }
 
 /** Signs a list the way scheme operators do: enveloped XAdES B-B over the whole list, the signature its last child. */
