@@ -46,3 +46,5 @@ create table webhook_deliveries (
 create index webhook_deliveries_pending on webhook_deliveries (endpoint_id, invoice_id, id) where status = 'pending';
 create index webhook_deliveries_failed on webhook_deliveries (last_attempt_at) where status = 'failed';
 create index webhook_deliveries_endpoint on webhook_deliveries (endpoint_id, id);
+-- the endpoints an event was queued for (woken after the event's transaction)
+create index webhook_deliveries_event on webhook_deliveries (invoice_id, event_key);
