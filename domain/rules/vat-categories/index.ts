@@ -14,11 +14,16 @@ import { checkIntraCommunityDelivery } from './intra-community';
 import { checkNotSubjectExcludesOthers } from './not-subject';
 import { checkRates } from './rates';
 import { checkSplitPayment } from './split-payment';
-import { useOf } from './usage';
+import { type CategoryUse, categoryUses } from './usage';
 
 export function checkVatCategoryRules(context: RuleContext): void {
+  const uses = categoryUses(
+    context.invoice,
+    context.paths,
+    VAT_CATEGORIES.map((category) => category.code),
+  );
   for (const category of VAT_CATEGORIES) {
-    const use = useOf(context.invoice, context.paths, category.code);
+    const use = uses.get(category.code) as CategoryUse;
     checkBreakdownPresence(context, category, use);
     checkIdentifiers(context, category, use);
     checkRates(context, category, use);

@@ -42,37 +42,51 @@ export function vatSchemeCode(
   return item.vatCategory.code === undefined ? '' : (code ?? '');
 }
 
-export function useOf(invoice: Invoice, paths: InvoicePaths, code: string): CategoryUse {
-  return { ...uses(invoice, paths, code, false), ofVatScheme: uses(invoice, paths, code, true) };
+/** Where each of the categories is used, read in one pass over the invoice per view (every scheme, scheme VAT). */
+export function categoryUses(
+  invoice: Invoice,
+  paths: InvoicePaths,
+  codes: string[],
+): Map<string, CategoryUse> {
+  const every = usesByCode(invoice, paths, codes, false);
+  const ofVatScheme = usesByCode(invoice, paths, codes, true);
+  return new Map(
+    codes.map((code) => [code, { ...(every.get(code) as Uses), ofVatScheme: ofVatScheme.get(code) as Uses }]),
+  );
 }
 
-function uses(invoice: Invoice, paths: InvoicePaths, code: string, vatSchemeOnly: boolean): Uses {
-  const codeOf = (
-    item: { vatCategory?: VatSchemeCategory },
-    plain: string | undefined,
-  ): string | undefined => (vatSchemeOnly ? vatSchemeCode(item, plain) : plain);
-  const isCode = (charge: AllowanceCharge): boolean => codeOf(charge, charge.vatCategoryCode) === code;
-  const documentLevel = invoice.allowanceCharges
-    .map((charge, index) => ({ charge, index }))
-    .filter(({ charge }) => isCode(charge));
-  const lineLevel = invoice.lines.flatMap((line, lineIndex) =>
-    line.allowanceCharges
-      .map((charge, index) => ({ charge, path: paths.lineAllowanceCharge(lineIndex, index) }))
-      .filter(({ charge }) => isCode(charge)),
+function usesByCode(
+  invoice: Invoice,
+  paths: InvoicePaths,
+  codes: string[],
+  vatSchemeOnly: boolean,
+): Map<string, Uses> {
+  const byCode = new Map<string, Uses>(
+    codes.map((code) => [code, { lines: [], documentLevel: [], allowanceCharges: [], breakdowns: [] }]),
   );
-  return {
-    lines: invoice.lines
-      .map((line, index) => ({ line, index }))
-      .filter(({ line }) => codeOf(line, line.vatCategoryCode) === code),
-    documentLevel,
-    allowanceCharges: [
-      ...documentLevel.map(({ charge, index }) => ({ charge, path: paths.nth('BG-20', index) })),
-      ...lineLevel,
-    ],
-    breakdowns: invoice.vatBreakdown
-      .map((vat, index) => ({ vat, index }))
-      .filter(({ vat }) => codeOf(vat, vat.categoryCode) === code),
+  const usesOf = (item: { vatCategory?: VatSchemeCategory }, plain: string | undefined): Uses | undefined => {
+    const code = vatSchemeOnly ? vatSchemeCode(item, plain) : plain;
+    return code === undefined ? undefined : byCode.get(code);
   };
+  invoice.lines.forEach((line, index) => usesOf(line, line.vatCategoryCode)?.lines.push({ line, index }));
+  invoice.allowanceCharges.forEach((charge, index) => {
+    const uses = usesOf(charge, charge.vatCategoryCode);
+    uses?.documentLevel.push({ charge, index });
+    uses?.allowanceCharges.push({ charge, path: paths.nth('BG-20', index) });
+  });
+  // Document level first, then each line's: the order the artefacts' "//AllowanceCharge" findings come in here.
+  invoice.lines.forEach((line, lineIndex) =>
+    line.allowanceCharges.forEach((charge, index) =>
+      usesOf(charge, charge.vatCategoryCode)?.allowanceCharges.push({
+        charge,
+        path: paths.lineAllowanceCharge(lineIndex, index),
+      }),
+    ),
+  );
+  invoice.vatBreakdown.forEach((vat, index) =>
+    usesOf(vat, vat.categoryCode)?.breakdowns.push({ vat, index }),
+  );
+  return byCode;
 }
 
 /** The element is in the document, even if empty: the artefacts test existence, not content. */
