@@ -6,11 +6,39 @@ import { ensureInvitation, invoiceRecipientAccount } from '../db/users';
 import { bankDetailsChange } from '../db/payments/bank-details';
 import { bankDetailsChangedMail } from '../mail/payment-templates';
 import { newInvoiceMail, rejectionMail, reminderMail, viewReceiptMail } from '../mail/templates';
+import { undeliverableMail } from '../mail/operations-templates';
+import {
+  invalidAddress,
+  permanentSmtpRefusal,
+  UNDELIVERABLE_FAILURE,
+  type Undeliverable,
+} from '../domain/operations/undeliverable';
+import type { OutgoingMail } from '../mail/mailer';
 import type { ActivityDeps } from './index';
 import { loadInvoice } from './load';
 import { ensureViewReceipt } from './view-receipts';
 
 export function notificationActivities({ db, mailer, config, secret }: ActivityDeps) {
+  /** Mails the recipient; a failure retrying cannot fix stops the retries (domain/operations/undeliverable.ts). */
+  async function mailRecipient(mail: OutgoingMail): Promise<void> {
+    const refused = (found: Undeliverable) =>
+      ApplicationFailure.create({
+        message: found.reason,
+        type: UNDELIVERABLE_FAILURE,
+        nonRetryable: true,
+        details: [found],
+      });
+    const invalid = invalidAddress(mail.to);
+    if (invalid) throw refused(invalid);
+    try {
+      await mailer.send(mail);
+    } catch (error) {
+      const permanent = permanentSmtpRefusal(error, mail.to);
+      if (permanent) throw refused(permanent);
+      throw error;
+    }
+  }
+
   async function issuerOf(invoiceId: string) {
     const record = await loadInvoice(db, invoiceId);
     const issuer = await getIssuer(db, record.issuerId);
@@ -45,7 +73,7 @@ export function notificationActivities({ db, mailer, config, secret }: ActivityD
       const { record, email, invitation, link } = await recipientOf(invoiceId);
       if (!email) return { recipient: record.recipientEmail ?? '', invitation: false };
       const newAccount = await bankDetailsChange(db, invoiceId);
-      await mailer.send({
+      await mailRecipient({
         idempotencyKey: `notify:${invoiceId}`,
         kind: invitation ? 'invitation' : 'new-invoice',
         invoiceId,
@@ -113,6 +141,22 @@ export function notificationActivities({ db, mailer, config, secret }: ActivityD
         invoiceId,
         to: issuer.email,
         ...rejectionMail(record.number, reasons, `${config.publicUrl}/api/v1/invoices/${invoiceId}`),
+      });
+    },
+
+    /** Tells the issuer its invoice could not be delivered, once per time it became undeliverable. */
+    async notifyIssuerOfUndeliverable(invoiceId: string, reason: string, occurrence: number): Promise<void> {
+      const { record, issuer } = await issuerOf(invoiceId);
+      await mailer.send({
+        idempotencyKey: `undeliverable:${invoiceId}:${occurrence}`,
+        kind: 'undeliverable',
+        invoiceId,
+        to: issuer.email,
+        ...undeliverableMail(
+          record.summary,
+          reason,
+          `${config.publicUrl}/issuers/${issuer.id}/invoices/${invoiceId}`,
+        ),
       });
     },
   };

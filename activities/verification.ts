@@ -5,6 +5,7 @@ import type { InvoiceSummary } from '../domain/invoice/model';
 import type { SignatureReport, TrustMaterial } from '../domain/signature/types';
 import { summarizeInvoice, parseInvoice } from '../domain/invoice';
 import { checkNumbering } from '../domain/rules';
+import { isEmailAddress } from '../domain/operations/undeliverable';
 import { verifyInvoice as verifyInvoiceDocument } from '../domain/verification';
 import type { HubConfig } from '../platform/config';
 import type { ActivityDeps } from './index';
@@ -64,6 +65,12 @@ export function verificationActivities({ db, config }: ActivityDeps) {
           reasons.push(
             'HUB-01: the invoice names no recipient e-mail address: put it in the buyer contact e-mail (BT-58) ' +
               'or the buyer electronic address (BT-49) with scheme "EM"',
+          );
+        } else if (!isEmailAddress(summary.customer.email)) {
+          // The hub notifies the recipient at this address: one that is not an address would never arrive.
+          reasons.push(
+            `HUB-02: the recipient e-mail address "${summary.customer.email.slice(0, 200)}" (BT-58, or BT-49 with ` +
+              'scheme "EM") is not an e-mail address',
           );
         }
       } catch (error) {

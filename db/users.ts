@@ -177,6 +177,8 @@ export interface Principal {
   addresses: string[];
   reach: RecipientReach;
   issuers: { issuerId: string; name: string; role: 'admin' | 'clerk' }[];
+  /** Operates the hub (`bin/hub operator add`): the operator console. */
+  operator: boolean;
 }
 
 export async function loadPrincipal(db: Db, userId: string): Promise<Principal | undefined> {
@@ -186,6 +188,7 @@ export async function loadPrincipal(db: Db, userId: string): Promise<Principal |
     locale: Locale;
     shared: RecipientReach['shares'] | null;
     issuers: Principal['issuers'] | null;
+    operator: boolean;
   }>(
     `select u.id, u.email, u.locale,
             (select json_agg(json_build_object('ownerId', s.shared_by, 'address', lower(s.address))
@@ -193,7 +196,8 @@ export async function loadPrincipal(db: Db, userId: string): Promise<Principal |
                from address_shares s where s.user_id = u.id and s.removed_at is null) as shared,
             (select json_agg(json_build_object('issuerId', m.issuer_id, 'name', i.name, 'role', m.role)
                              order by i.name)
-               from issuer_members m join issuers i on i.id = m.issuer_id where m.user_id = u.id) as issuers
+               from issuer_members m join issuers i on i.id = m.issuer_id where m.user_id = u.id) as issuers,
+            exists (select 1 from hub_operators o where o.user_id = u.id) as operator
        from users u where u.id = $1`,
     [userId],
   );
@@ -208,5 +212,6 @@ export async function loadPrincipal(db: Db, userId: string): Promise<Principal |
     addresses: [own, ...new Set(shares.map((s) => s.address).filter((a) => a !== own))],
     reach: { userId: row.id, shares },
     issuers: row.issuers ?? [],
+    operator: row.operator,
   };
 }

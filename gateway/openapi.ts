@@ -5,6 +5,7 @@ import { MAX_STATEMENT_BYTES } from './payments/issuer-payments-api';
 import { paymentIssuerApiPaths, paymentPortalPaths } from './payments/openapi';
 import { reconciliationPortalPaths } from './payments/reconciliation-openapi';
 import { webhookPaths } from './webhooks/openapi';
+import { operatorPaths } from './operator/openapi';
 
 /**
  * The OpenAPI 3 description of the issuer API. The gateway validates requests against this very object,
@@ -248,6 +249,7 @@ export function openApiDocument(maxInvoiceBytes: number) {
       ...reconciliationPortalPaths(error, MAX_STATEMENT_BYTES),
       ...webhookPaths(error, '/webhooks'),
       ...webhookPaths(error, '/portal/issuers/{issuerId}/webhooks'),
+      ...operatorPaths(error),
     },
   };
 }

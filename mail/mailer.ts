@@ -55,12 +55,20 @@ export function createMailer(db: Db, smtpUrl: string, from: string): Mailer {
         });
       } catch (error) {
         mails.inc({ kind: mail.kind, outcome: 'failed' });
+        // Kept for the operator console's failed mails (db/operations.ts); the activity retries the mail.
+        await db
+          .query(`update sent_mail set last_error = $2, failed_at = now() where idempotency_key = $1`, [
+            mail.idempotencyKey,
+            String(error instanceof Error ? error.message : error).slice(0, 500),
+          ])
+          .catch(() => undefined);
         throw error;
       }
       mails.inc({ kind: mail.kind, outcome: 'sent' });
-      await db.query(`update sent_mail set state = 'sent', sent_at = now() where idempotency_key = $1`, [
-        mail.idempotencyKey,
-      ]);
+      await db.query(
+        `update sent_mail set state = 'sent', sent_at = now(), last_error = null where idempotency_key = $1`,
+        [mail.idempotencyKey],
+      );
       return { messageId, alreadySent: false };
     },
     close: () => transport.close(),

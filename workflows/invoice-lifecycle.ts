@@ -17,6 +17,7 @@ import {
   registerDisputeHandlers,
   type LifecycleStage,
 } from './invoice-lifecycle/disputes';
+import { registerUndeliverableHandlers } from './invoice-lifecycle/undeliverable';
 import {
   cancelInvoiceUpdate,
   recordViewSignal,
@@ -54,7 +55,8 @@ const REOPENED_RUN_WAIT = '1 minute';
 
 /**
  * One invoice's life: received → verified → archived → notified → awaiting view → viewed,
- * open for disputes and payments until paid in full or cancelled. A failed verification ends in `rejected`.
+ * open for disputes and payments until paid in full or cancelled. A failed verification ends in `rejected`;
+ * a recipient that cannot be reached holds it as `undeliverable` until retried or cancelled (undeliverable.ts).
  * A credit note, once archived, tells the invoices it corrects (disputes.ts).
  */
 export async function invoiceLifecycle(
@@ -112,6 +114,9 @@ export async function invoiceLifecycle(
   // Payments: statement lines, provider notifications and manual matches; a reversal may reopen a paid invoice.
   registerPaymentHandlers(stage);
 
+  // The recipient cannot be reached (not an address, refused for good): held as undeliverable until retried.
+  const delivery = registerUndeliverableHandlers(stage);
+
   setHandler(
     cancelInvoiceUpdate,
     async (request) => {
@@ -157,12 +162,14 @@ export async function invoiceLifecycle(
     await advance('archived', 'archived', { sha256: archived.sha256, retainUntil: archived.retainUntil });
     await correctDisputedInvoices(stage);
 
-    const notified = await work.notifyRecipient(input.invoiceId);
-    await advance('notified', 'recipient notified', {
-      to: notified.recipient,
-      invitation: notified.invitation,
-    });
-    if (!isSettled(state)) await advance('awaiting view', 'awaiting view');
+    const notified = await delivery.notifyRecipient();
+    if (notified) {
+      await advance('notified', 'recipient notified', {
+        to: notified.recipient,
+        invitation: notified.invitation,
+      });
+      if (!isSettled(state)) await advance('awaiting view', 'awaiting view');
+    }
   }
 
   // A run started again for a reversal of a paid invoice: closed again unless the reversal reopens it.

@@ -20,7 +20,8 @@ export type LifecycleStatus =
   | 'disputed'
   | 'paid'
   | 'cancelled'
-  | 'rejected';
+  | 'rejected'
+  | 'undeliverable';
 
 /** Durations in Temporal's notation ("3 days", "3d", "2s"): inputs, so tests run the same process in seconds. */
 export interface LifecycleTimings {
@@ -134,6 +135,8 @@ export interface LifecycleState {
   amountPaid: string;
   outstanding?: string;
   timeline: TimelineEvent[];
+  /** Why the recipient cannot be reached, while the invoice is `undeliverable`; `times` counts how often it was. */
+  undeliverable?: { code: string; reason: string; since: string; times: number };
 }
 
 export interface ViewReceipt {
@@ -195,6 +198,11 @@ export interface CancellationRequest {
   requestedBy: string;
 }
 
+/** An operator (or the issuer) fixed what made the invoice undeliverable: mail the recipient again. */
+export interface DeliveryRetryRequest {
+  requestedBy: string;
+}
+
 export const statusQuery = defineQuery<LifecycleState>('status');
 /** The recipient's first authenticated view: a signal, so the portal never waits on a worker to answer. */
 export const recordViewSignal = defineSignal<[ViewReceipt]>('recordView');
@@ -206,6 +214,8 @@ export const reopenDisputeUpdate = defineUpdate<Dispute, [DisputeReopening]>('re
 export const recordCreditNoteUpdate = defineUpdate<CreditNoteLink, [CreditNoteNotice]>('recordCreditNote');
 export const recordPaymentUpdate = defineUpdate<LifecycleState, [PaymentRecord]>('recordPayment');
 export const cancelInvoiceUpdate = defineUpdate<LifecycleState, [CancellationRequest]>('cancelInvoice');
+/** Try an undeliverable invoice's notification again (refused unless the invoice is undeliverable). */
+export const retryDeliveryUpdate = defineUpdate<LifecycleState, [DeliveryRetryRequest]>('retryDelivery');
 
 /** Deterministic workflow id: the same issuer and invoice number always map to the same lifecycle. */
 export function lifecycleWorkflowId(issuerId: string, number: string): string {

@@ -6,6 +6,7 @@ import { registerAs2Commands } from './as2';
 import { registerBackupCommands } from './backup';
 import { registerEvidenceCommands } from './evidence';
 import { registerIssuerCommands } from './issuer';
+import { registerOperatorCommands } from './operator';
 import { registerSignCommand } from './sign';
 import { registerStatementCommands } from './statement';
 import { registerStartCommands } from './start';
@@ -28,4 +29,5 @@ export function registerCommands(program: Command): void {
   registerArchiveCommands(program);
   registerEvidenceCommands(program);
   registerBackupCommands(program);
+  registerOperatorCommands(program);
 }

@@ -348,6 +348,7 @@ function describeSession(principal: Principal): SessionInfo {
     locale: principal.locale,
     addresses: principal.addresses,
     issuers: principal.issuers,
+    operator: principal.operator,
   };
 }
 

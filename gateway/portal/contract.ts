@@ -76,6 +76,8 @@ export interface SessionInfo {
   addresses: string[];
   /** Issuers the person works for, with their role there. */
   issuers: { issuerId: string; name: string; role: 'admin' | 'clerk' }[];
+  /** Operates the hub: the portal shows the operator console. */
+  operator: boolean;
 }
 
 /** GET /invoices: one row of the recipient's list. */

@@ -15,6 +15,7 @@ import { createPortalPayRoutes } from '../payments/portal-pay-routes';
 import { createDisputeRoutes } from './disputes';
 import { createReconciliationRoutes } from '../payments/reconciliation-routes';
 import { createPortalWebhookRoutes } from '../webhooks';
+import { createOperatorRoutes } from '../operator';
 import { checkOrigin, receivedInvoicesOf } from './authorization';
 import { PORTAL_API_BASE, type InvoiceDetail, type SessionInfo } from './contract';
 import { findRecipientInvoice, recipientOriginal, recordInvoiceView } from './recipient-invoices';
@@ -83,6 +84,9 @@ export function createPortalRouter(deps: PortalDeps): Router {
 
   // An issuer's webhook endpoints and delivery log, for its admins (../webhooks/).
   router.use(createPortalWebhookRoutes(deps));
+
+  // The operator console: stuck invoices, failures with their retries, volumes (../operator/).
+  router.use(createOperatorRoutes(deps));
 
   const ownInvoice = async (req: Request) => {
     const principal = await requirePrincipal(db, req);
@@ -175,6 +179,7 @@ function describeSession(principal: Principal): SessionInfo {
     locale: principal.locale,
     addresses: principal.addresses,
     issuers: principal.issuers,
+    operator: principal.operator,
   };
 }
 

@@ -18,6 +18,7 @@ export const INVOICE_STATUSES = [
   'paid',
   'cancelled',
   'rejected',
+  'undeliverable',
 ] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 
