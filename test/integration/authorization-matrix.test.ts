@@ -37,6 +37,7 @@ type Persona =
   | 'clerkA'
   | 'adminA'
   | 'adminB'
+  | 'operator'
   | 'apiKeyA'
   | 'apiKeyB';
 const PERSONAS: Persona[] = [
@@ -47,10 +48,19 @@ const PERSONAS: Persona[] = [
   'clerkA',
   'adminA',
   'adminB',
+  'operator',
   'apiKeyA',
   'apiKeyB',
 ];
-const SIGNED_IN: Persona[] = ['recipientA', 'recipientB', 'colleagueOfA', 'clerkA', 'adminA', 'adminB'];
+const SIGNED_IN: Persona[] = [
+  'recipientA',
+  'recipientB',
+  'colleagueOfA',
+  'clerkA',
+  'adminA',
+  'adminB',
+  'operator',
+];
 /** Who sees invoice X (issuer A → recipient A's address) as its recipient. */
 const RECIPIENT_OF_X: Persona[] = ['recipientA', 'colleagueOfA'];
 const ISSUER_A: Persona[] = ['clerkA', 'adminA'];
@@ -205,6 +215,12 @@ const POLICY: Record<string, Rule> = {
   // Webhooks: issuer A's endpoint and its failed delivery of X's event (a documentation address, never reached)
   ...webhookRules('', ['apiKeyA'], ['apiKeyA', 'apiKeyB']),
   ...webhookRules('portal', ['adminA'], ['adminA']),
+  // Portal: the operator console (hub operators only; X is not undeliverable, so a retry answers 409)
+  operatorConsole: { allowed: ['operator'] },
+  operatorRetryDelivery: { allowed: ['operator'] },
+  operatorCancelInvoice: { allowed: ['operator'], destructive: true, body: () => ({ reason: 'matrix' }) },
+  operatorRetryActivity: { allowed: ['operator'] },
+  operatorReplayWebhookDelivery: { allowed: ['operator'] },
 };
 
 function webhookRules(
@@ -331,6 +347,8 @@ describe('authorization: every operation × every kind of caller', () => {
     const clerk = await registeredPerson(hub, uniqueEmail('clerk-a'));
     const admin = await registeredPerson(hub, uniqueEmail('admin-a'));
     const adminB = await registeredPerson(hub, uniqueEmail('admin-b'));
+    const operator = await registeredPerson(hub, uniqueEmail('operator'));
+    await hub.db.query('insert into hub_operators (user_id) values ($1)', [operator.id]);
     await makeIssuerMember(hub, a.issuer.id, clerk.id, 'clerk');
     await makeIssuerMember(hub, a.issuer.id, admin.id, 'admin');
     await makeIssuerMember(hub, b.issuer.id, adminB.id, 'admin');
@@ -349,6 +367,7 @@ describe('authorization: every operation × every kind of caller', () => {
       ['clerkA', clerk],
       ['adminA', admin],
       ['adminB', adminB],
+      ['operator', operator],
     ] as const) {
       callers.set(persona, await loggedIn(hub, person.email));
     }
@@ -429,6 +448,8 @@ describe('authorization: every operation × every kind of caller', () => {
       statementId: fixture.statementId,
       endpointId: fixture.webhookEndpointId,
       deliveryId: fixture.webhookDeliveryId,
+      workflowId: 'invoice-matrix-none',
+      activityId: '1',
       entryId:
         fixture.reconciliationEntries[op.operationId] ?? fixture.reconciliationEntries.portalMatchEntry,
     };
