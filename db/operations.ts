@@ -1,3 +1,11 @@
+import type {
+  DailyVolume,
+  FailedMail,
+  HeldInvoice,
+  PendingMdn,
+  QuarantinedDelivery,
+  RejectionCount,
+} from '../domain/operations/console';
 import type { Db } from './index';
 
 /**
@@ -17,17 +25,6 @@ export async function addOperator(db: Db, userId: string): Promise<boolean> {
 export async function isOperator(db: Db, userId: string): Promise<boolean> {
   const { rowCount } = await db.query('select 1 from hub_operators where user_id = $1', [userId]);
   return rowCount === 1;
-}
-
-export interface HeldInvoice {
-  invoiceId: string;
-  issuerId: string;
-  number: string;
-  workflowId: string;
-  status: string;
-  since: string;
-  /** The detail of the event that put it there (an undeliverable invoice's reason and code). */
-  detail: Record<string, unknown>;
 }
 
 const HELD = `
@@ -77,16 +74,6 @@ export async function undeliverableInvoices(db: Db, limit = 100): Promise<HeldIn
   return rows.map(toHeld);
 }
 
-export interface QuarantinedDelivery {
-  id: string;
-  issuerId: string;
-  channel: string;
-  fileName: string;
-  reasonCode: string | null;
-  reason: string | null;
-  receivedAt: string;
-}
-
 export async function quarantinedDeliveries(db: Db, limit = 100): Promise<QuarantinedDelivery[]> {
   const { rows } = await db.query(
     `select id, issuer_id, channel, file_name, reason_code, reason, received_at from deliveries
@@ -102,15 +89,6 @@ export async function quarantinedDeliveries(db: Db, limit = 100): Promise<Quaran
     reason: r.reason,
     receivedAt: r.received_at.toISOString(),
   }));
-}
-
-export interface FailedMail {
-  idempotencyKey: string;
-  invoiceId: string | null;
-  kind: string;
-  recipient: string;
-  lastError: string;
-  failedAt: string;
 }
 
 /** Mails claimed but not sent, whose last SMTP attempt failed (the activity that sends them retries). */
@@ -130,14 +108,6 @@ export async function failedMails(db: Db, limit = 100): Promise<FailedMail[]> {
   }));
 }
 
-export interface PendingMdn {
-  as2From: string;
-  messageId: string;
-  issuerId: string;
-  mdnUrl: string;
-  receivedAt: string;
-}
-
 /** Asynchronous MDNs not delivered a minute after their message arrived. */
 export async function undeliveredMdns(db: Db, limit = 100): Promise<PendingMdn[]> {
   const { rows } = await db.query(
@@ -155,12 +125,6 @@ export async function undeliveredMdns(db: Db, limit = 100): Promise<PendingMdn[]
   }));
 }
 
-export interface DailyVolume {
-  day: string;
-  channel: string;
-  invoices: number;
-}
-
 /** Invoices received per channel and day (UTC), the last `days` days. */
 export async function volumesByChannelAndDay(db: Db, days: number): Promise<DailyVolume[]> {
   const { rows } = await db.query(
@@ -170,14 +134,6 @@ export async function volumesByChannelAndDay(db: Db, days: number): Promise<Dail
     [days],
   );
   return rows.map((r) => ({ day: r.day, channel: r.channel, invoices: r.invoices }));
-}
-
-export interface RejectionCount {
-  /** The refusing rule ("BR-CO-16", "HUB-01"): what precedes the colon of each reason. */
-  rule: string;
-  count: number;
-  /** One of the reasons, as the issuer was told. */
-  example: string;
 }
 
 /** The rules that refused most invoices in the last `days` days. */

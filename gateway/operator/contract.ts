@@ -5,13 +5,13 @@
 import type {
   DailyVolume,
   FailedMail,
+  FailedWebhookDelivery,
   HeldInvoice,
   PendingMdn,
   QuarantinedDelivery,
   RejectionCount,
-} from '../../db/operations';
-import type { FailedWebhookDelivery } from '../../domain/webhooks/replay';
-import type { RetryingActivity } from './temporal-inspection';
+  RetryingActivity,
+} from '../../domain/operations/console';
 
 /** GET /operator/console */
 export interface OperatorConsole {

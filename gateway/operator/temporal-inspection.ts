@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { RetryingActivity } from '../../domain/operations/console';
 import { workflowUiUrl, type HubConfig } from '../../platform/config';
 
 /**
@@ -7,17 +8,6 @@ import { workflowUiUrl, type HubConfig } from '../../platform/config';
  * of those types are listed and described one by one (bounded by `limit`).
  */
 export const INSPECTED_WORKFLOW_TYPES = ['invoiceLifecycle', 'deliverAs2Mdn'] as const;
-
-export interface RetryingActivity {
-  workflowId: string;
-  workflowType: string;
-  activityId: string;
-  activityType: string;
-  attempt: number;
-  lastFailure: string | null;
-  nextAttemptAt: string | null;
-  temporalUi: string;
-}
 
 export async function retryingActivities(
   temporal: Client,

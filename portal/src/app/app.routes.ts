@@ -8,6 +8,7 @@ import { pageTitle } from './i18n';
 import { InvoiceListComponent } from './invoices/invoice-list.component';
 import { PAYMENT_ROUTES } from './payments/payment.routes';
 import { WEBHOOK_ROUTES } from './webhooks/webhooks.routes';
+import { OPERATOR_ROUTES } from './operator/operator.routes';
 
 /**
  * The e-mail links point at /invite/:token?invoice=<id> and /invoices/:id (PUBLIC_URL as origin). The first pages
@@ -86,6 +87,8 @@ export const routes: Routes = [
   ...PAYMENT_ROUTES,
   // An issuer's webhooks, for its admins (webhooks/webhooks.routes.ts).
   ...WEBHOOK_ROUTES,
+  // The operator console, for hub operators (operator/operator.routes.ts).
+  ...OPERATOR_ROUTES,
   { path: '', pathMatch: 'full', redirectTo: 'invoices' },
   { path: '**', redirectTo: 'invoices' },
 ];

@@ -19,6 +19,8 @@ export class Session {
   readonly isLoggedIn = computed(() => this.current() !== null);
   /** The issuers the person works for, with their role there (empty for a recipient only). */
   readonly issuers = computed(() => this.current()?.issuers ?? []);
+  /** Operates the hub: the operator console is in the navigation. */
+  readonly operator = computed(() => this.current()?.operator ?? false);
 
   /** Asks the server whether the cookie still holds a session (on start-up); the answer, or null. */
   async restore(): Promise<SessionInfo | null> {

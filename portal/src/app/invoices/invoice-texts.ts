@@ -20,6 +20,7 @@ const STATUSES: Record<string, PlainTranslationKey> = {
   paid: 'statuses.paid',
   cancelled: 'statuses.cancelled',
   rejected: 'statuses.rejected',
+  undeliverable: 'statuses.undeliverable',
 };
 
 /** The timeline's event types, as the lifecycle workflow writes them (both sides' pages word them alike). */
@@ -44,6 +45,8 @@ export const EVENTS: Readonly<Record<string, PlainTranslationKey>> = {
   'payment reversed': 'timeline.paymentReversed',
   'paid in full': 'timeline.paidInFull',
   cancelled: 'timeline.cancelled',
+  undeliverable: 'timeline.undeliverable',
+  'delivery retried': 'timeline.deliveryRetried',
 };
 
 /** Where a payment was seen, as the timeline says it. */

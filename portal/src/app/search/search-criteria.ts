@@ -53,6 +53,7 @@ const STATUS_KEYS: Partial<Record<string, PlainTranslationKey>> = {
   paid: 'statuses.paid',
   cancelled: 'statuses.cancelled',
   rejected: 'statuses.rejected',
+  undeliverable: 'statuses.undeliverable',
 };
 
 const CHANNEL_KEYS: Partial<Record<string, PlainTranslationKey>> = {

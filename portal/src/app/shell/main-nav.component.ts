@@ -74,6 +74,13 @@ import { TranslatePipe } from '../i18n';
             </li>
           }
         }
+        @if (operator()) {
+          <li>
+            <a routerLink="/operator" routerLinkActive="active" ariaCurrentWhenActive="page">{{
+              'operator.nav' | t
+            }}</a>
+          </li>
+        }
         <li>
           <a routerLink="/account" routerLinkActive="active" ariaCurrentWhenActive="page">{{
             'accounts.nav.account' | t
@@ -127,6 +134,7 @@ import { TranslatePipe } from '../i18n';
 export class MainNavComponent {
   private readonly session = inject(Session);
   readonly issuers = this.session.issuers;
+  readonly operator = this.session.operator;
   /** With more than one issuer, each link names its issuer. */
   readonly several = computed(() => this.issuers().length > 1);
   /** What every member of an issuer works with besides its sent invoices. */

@@ -4,6 +4,7 @@ import { disputesBg } from '../../disputes/disputes.bg';
 import { reconciliationBg } from '../../reconciliation/reconciliation.bg';
 import { paymentsBg } from '../../payments/payments.bg';
 import { webhooksBg } from '../../webhooks/webhooks.bg';
+import { operatorBg } from '../../operator/operator.bg';
 
 /**
  * Bulgarian texts, the portal's default. Accounting words follow the VAT Act and Bulgarian invoices: Доставчик,
@@ -20,6 +21,8 @@ export const bg = {
   payments: paymentsBg,
   // The issuer's webhooks (webhooks/): their own file, one key here.
   webhooks: webhooksBg,
+  // The operator console (operator/): its own file, one key here.
+  operator: operatorBg,
   app: {
     brand: 'Хъб за е-фактури',
     skipToContent: 'Към основното съдържание',
@@ -225,6 +228,7 @@ export const bg = {
     paid: 'Платена',
     cancelled: 'Анулирана',
     rejected: 'Отхвърлена',
+    undeliverable: 'Недоставима',
   },
   timeline: {
     received: 'Получена',
@@ -246,6 +250,8 @@ export const bg = {
     sourceManual: 'съпоставено от служител на издателя',
     paidInFull: 'Платена изцяло',
     cancelled: 'Анулирана',
+    undeliverable: 'Не може да бъде доставена',
+    deliveryRetried: 'Нов опит за доставка',
     disputeReopened: 'Спорът е подновен',
     disputeClosed: 'Спорът е приключен',
     disputeReminderSent: 'Напомняне до издателя за спора',

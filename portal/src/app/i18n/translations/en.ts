@@ -7,6 +7,7 @@ import { disputesEn } from '../../disputes/disputes.en';
 import { reconciliationEn } from '../../reconciliation/reconciliation.en';
 import { paymentsEn } from '../../payments/payments.en';
 import { webhooksEn } from '../../webhooks/webhooks.en';
+import { operatorEn } from '../../operator/operator.en';
 
 export const en = {
   // The searchable archive (search/, issuer/): its own file, one key here.
@@ -19,6 +20,8 @@ export const en = {
   payments: paymentsEn,
   // The issuer's webhooks (webhooks/): their own file, one key here.
   webhooks: webhooksEn,
+  // The operator console (operator/): its own file, one key here.
+  operator: operatorEn,
   app: {
     brand: 'e-invoice hub',
     skipToContent: 'Skip to main content',
@@ -222,6 +225,7 @@ export const en = {
     paid: 'Paid',
     cancelled: 'Cancelled',
     rejected: 'Rejected',
+    undeliverable: 'Undeliverable',
   },
   timeline: {
     received: 'Received',
@@ -243,6 +247,8 @@ export const en = {
     sourceManual: "matched by the issuer's clerk",
     paidInFull: 'Paid in full',
     cancelled: 'Cancelled',
+    undeliverable: 'Could not be delivered',
+    deliveryRetried: 'Delivery retried',
     disputeReopened: 'Dispute reopened',
     disputeClosed: 'Dispute closed',
     disputeReminderSent: 'Issuer reminded of the dispute',
