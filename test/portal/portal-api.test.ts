@@ -95,7 +95,7 @@ describe('invitation and registration', () => {
       [email],
     );
 
-    expect(session.body).toEqual({ email, locale: 'bg', addresses: [email], issuers: [] });
+    expect(session.body).toEqual({ email, locale: 'bg', addresses: [email], issuers: [], operator: false });
     expect([again.status, errorCode(again.body)]).toEqual([410, 'INVITATION_USED']);
     expect([reuse.status, errorCode(reuse.body)]).toEqual([410, 'INVITATION_USED']);
     expect(rows[0].password_hash).toMatch(/^\$argon2id\$/);
@@ -145,7 +145,7 @@ describe('login, session and logout', () => {
     });
 
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ email, locale: 'bg', addresses: [email], issuers: [] });
+    expect(answer.body).toEqual({ email, locale: 'bg', addresses: [email], issuers: [], operator: false });
     const cookie = visitor.lastSetCookie ?? '';
     expect(cookie).toMatch(/^hub_session=[A-Za-z0-9_-]{43};/);
     expect(cookie).toMatch(/; HttpOnly/i);
