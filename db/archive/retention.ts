@@ -217,6 +217,8 @@ export const PURGE_STEPS: readonly { table: string; sql: string }[] = [
   { table: 'invoice_views', sql: `delete from invoice_views where invoice_id ${IN_PURGED}` },
   { table: 'sent_mail', sql: `delete from sent_mail where invoice_id ${IN_PURGED}` },
   { table: 'invoice_events', sql: `delete from invoice_events where invoice_id ${IN_PURGED}` },
+  // The webhook outbox holds copies of the invoice's events (their bodies name it): they go with it.
+  { table: 'webhook_deliveries', sql: `delete from webhook_deliveries where invoice_id ${IN_PURGED}` },
   { table: 'invitations', sql: `delete from invitations where invoice_id ${IN_PURGED}` },
   { table: 'invoice_archive', sql: `delete from invoice_archive where invoice_id ${IN_PURGED}` },
   {

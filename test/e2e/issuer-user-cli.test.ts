@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
+import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from '../../embedded/ports';
 import { eventually, mailsTo, randomEik, uniqueEmail } from '../support/hub';
 
 const run = promisify(execFile);
@@ -94,11 +94,17 @@ describe('bin/hub issuer user', () => {
 
   test('says so, prints the link and exits 2 when the e-mail cannot be sent; the user is added', async () => {
     const email = uniqueEmail('cli-nomail');
-    const closed = `smtp://127.0.0.1:${await freePort()}`;
+    // A mail server that turns every connection away. (A port merely free when chosen may be taken meanwhile by
+    // another suite's SMTP server, which would then accept the mail.)
+    const refusing = net.createServer((socket) => socket.end('421 4.3.2 service not available\r\n'));
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    const { port } = refusing.address() as net.AddressInfo;
 
     const failed = await hub(['issuer', 'user', 'add', issuerId, '--email', email], {
-      SMTP_URL: closed,
-    }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+      SMTP_URL: `smtp://127.0.0.1:${port}`,
+    })
+      .catch((error: { code: number; stdout: string; stderr: string }) => error)
+      .finally(() => refusing.close());
 
     expect('code' in failed ? failed.code : 0).toBe(2);
     expect(json(failed.stdout)).toMatchObject({ email, added: true, invitationMailed: false });
