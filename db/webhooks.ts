@@ -354,8 +354,15 @@ export async function nextPendingWebhookDelivery(
   endpointId: string,
   invoiceId: string,
 ): Promise<{ id: string; retryFrom: string } | undefined> {
+  // An event recorded while the endpoint was being disabled may have queued a row the disabling did not see: it
+  // fails here, as the others did.
   const { rows } = await db.query<{ id: string; retry_from: Date }>(
-    `select d.id::text as id, d.retry_from from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
+    `with stranded as (
+       update webhook_deliveries d set status = 'failed', last_error = coalesce(d.last_error || ' · ', '') || 'endpoint disabled'
+         from webhook_endpoints e
+        where e.id = d.endpoint_id and not e.enabled and d.endpoint_id = $1 and d.invoice_id = $2 and d.status = 'pending'
+     )
+     select d.id::text as id, d.retry_from from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
       where d.endpoint_id = $1 and d.invoice_id = $2 and d.status = 'pending' and e.enabled
       order by d.id limit 1`,
     [endpointId, invoiceId],
