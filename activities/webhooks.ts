@@ -1,5 +1,4 @@
 import { Context } from '@temporalio/activity';
-import { msToNumber } from '@temporalio/common/lib/time';
 import {
   disableGoneWebhookEndpoint,
   endpointsAwaitingEvent,
@@ -9,7 +8,7 @@ import {
   signingSecrets,
   webhookDeliveryToSend,
 } from '../db/webhooks';
-import { wakeWebhookDelivery } from '../domain/webhooks/delivery';
+import { wakeWebhookDelivery, webhookAttemptTimeoutMs } from '../domain/webhooks/delivery';
 import { checkWebhookUrl, WebhookUrlError } from '../domain/webhooks/endpoint-url';
 import { webhookHeaders } from '../domain/webhooks/signature';
 import type { ActivityDeps } from './index';
@@ -17,7 +16,6 @@ import type { ActivityDeps } from './index';
 /** What one attempt came to: the workflow waits and tries again only after `retry`. */
 export type WebhookAttemptOutcome = 'delivered' | 'retry' | 'gone' | 'refused' | 'skipped';
 
-const MAX_TIMEOUT_MS = 30_000;
 const ANSWER_EXCERPT = 200;
 
 /**
@@ -37,7 +35,7 @@ export async function announceWebhookEvent(
 
 /** Webhook delivery's I/O (workflows/webhook-delivery.ts): the outbox in PostgreSQL and the receiver's HTTP. */
 export function webhookActivities({ db, config }: ActivityDeps) {
-  const timeoutMs = Math.min(msToNumber(config.webhooks.timeout), MAX_TIMEOUT_MS);
+  const timeoutMs = webhookAttemptTimeoutMs(config);
 
   return {
     async nextWebhookDelivery(

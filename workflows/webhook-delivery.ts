@@ -14,6 +14,8 @@ export interface WebhookSchedule {
   maxRetryMs: number;
   /** A delivery still failing this long after its event (or its replay) is marked failed. */
   retryForMs: number;
+  /** WEBHOOK_TIMEOUT: how long one attempt waits for the receiver. */
+  attemptTimeoutMs: number;
 }
 
 export interface WebhookDeliveryInput {
@@ -28,13 +30,18 @@ export const webhookDeliveriesQueued = defineSignal('webhookDeliveriesQueued');
 export const webhookDeliveryWorkflowId = (endpointId: string, invoiceId: string) =>
   `webhooks-${endpointId}-${invoiceId}`;
 
-const { nextWebhookDelivery, attemptWebhookDelivery, giveUpWebhookDelivery } = proxyActivities<
-  Pick<InvoiceActivities, 'nextWebhookDelivery' | 'attemptWebhookDelivery' | 'giveUpWebhookDelivery'>
->({
-  // An attempt waits at most WEBHOOK_TIMEOUT (30 s at most) for the receiver; a dead worker is noticed after this.
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' };
+
+const { nextWebhookDelivery, giveUpWebhookDelivery } = proxyActivities<
+  Pick<InvoiceActivities, 'nextWebhookDelivery' | 'giveUpWebhookDelivery'>
+>({ startToCloseTimeout: '30 seconds', retry: RETRY });
+
+/** An attempt waits at most WEBHOOK_TIMEOUT for the receiver; a worker that dies during one is noticed soon after. */
+const attempts = (schedule: WebhookSchedule) =>
+  proxyActivities<Pick<InvoiceActivities, 'attemptWebhookDelivery'>>({
+    startToCloseTimeout: schedule.attemptTimeoutMs + 10_000,
+    retry: RETRY,
+  });
 
 /**
  * Delivers one invoice's webhook events to one endpoint, oldest first, each until it is answered with a 2xx or its
@@ -63,6 +70,7 @@ export async function deliverWebhooks(input: WebhookDeliveryInput): Promise<void
 }
 
 async function deliverUntilAnswered(delivery: { id: string }, schedule: WebhookSchedule): Promise<void> {
+  const { attemptWebhookDelivery } = attempts(schedule);
   for (let failures = 0; ;) {
     // The retry window comes with every answer: a replay while the workflow waits starts it again.
     const { outcome, retryFrom } = await attemptWebhookDelivery(delivery.id);

@@ -7,12 +7,20 @@ import {
   type WebhookDeliveryInput,
 } from '../../workflows/webhook-delivery';
 
+const MAX_ATTEMPT_TIMEOUT_MS = 30_000;
+
+/** WEBHOOK_TIMEOUT, at most 30 seconds. */
+export function webhookAttemptTimeoutMs(config: HubConfig): number {
+  return Math.min(msToNumber(config.webhooks.timeout), MAX_ATTEMPT_TIMEOUT_MS);
+}
+
 /** The retry schedule of WEBHOOK_FIRST_RETRY, WEBHOOK_MAX_RETRY and WEBHOOK_RETRY_FOR, in milliseconds. */
 export function webhookSchedule(config: HubConfig): WebhookDeliveryInput['schedule'] {
   return {
     firstRetryMs: msToNumber(config.webhooks.firstRetry),
     maxRetryMs: msToNumber(config.webhooks.maxRetry),
     retryForMs: msToNumber(config.webhooks.retryFor),
+    attemptTimeoutMs: webhookAttemptTimeoutMs(config),
   };
 }
 

@@ -51,6 +51,8 @@ export class WebhookReceiver {
   /** The secret(s) it accepts; set once the endpoint is registered. */
   secrets: string[] = [];
   lateMs = 2_500;
+  /** How long a 2xx answer takes (a slow receiver). */
+  okDelayMs = 0;
   private server?: http.Server;
   private port = 0;
 
@@ -81,7 +83,7 @@ export class WebhookReceiver {
         if (answer === 'fail') return void res.writeHead(500).end('receiver failed');
         if (answer === 'gone') return void res.writeHead(410).end('gone');
         if (answer === 'late') return void setTimeout(() => res.writeHead(200).end(), this.lateMs);
-        res.writeHead(204).end();
+        setTimeout(() => res.writeHead(204).end(), this.okDelayMs);
       });
     });
     await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
