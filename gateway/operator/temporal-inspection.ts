@@ -15,27 +15,36 @@ export async function retryingActivities(
   minAttempt: number,
   limit = 200,
 ): Promise<RetryingActivity[]> {
-  const types = INSPECTED_WORKFLOW_TYPES.map((t) => `'${t}'`).join(', ');
-  const query = `WorkflowType IN (${types}) AND ExecutionStatus = 'Running' AND TaskQueue = '${config.taskQueue}'`;
+  const open = `ExecutionStatus = 'Running' AND TaskQueue = '${config.taskQueue}'`;
+  // Invoices on their way through (verify, archive, notify) and MDN deliveries first: that is where failures hold
+  // something up; then the lifecycles waiting for a view or a payment, whose reminders and receipts may retry too.
+  const workingStates = `('received', 'verified', 'archived')`;
+  const queries = [
+    `WorkflowType = 'deliverAs2Mdn' AND ${open}`,
+    `WorkflowType = 'invoiceLifecycle' AND InvoiceStatus IN ${workingStates} AND ${open}`,
+    `WorkflowType = 'invoiceLifecycle' AND InvoiceStatus NOT IN ${workingStates} AND ${open}`,
+  ];
   const found: RetryingActivity[] = [];
   let seen = 0;
-  for await (const execution of temporal.workflow.list({ query })) {
-    if (++seen > limit) break;
-    const described = await temporal.workflow.getHandle(execution.workflowId, execution.runId).describe();
-    for (const pending of described.raw.pendingActivities ?? []) {
-      const attempt = pending.attempt ?? 0;
-      if (attempt < minAttempt) continue;
-      const seconds = pending.nextAttemptScheduleTime?.seconds;
-      found.push({
-        workflowId: execution.workflowId,
-        workflowType: execution.type,
-        activityId: pending.activityId ?? '',
-        activityType: pending.activityType?.name ?? '',
-        attempt,
-        lastFailure: pending.lastFailure?.message ?? null,
-        nextAttemptAt: seconds ? new Date(Number(seconds) * 1000).toISOString() : null,
-        temporalUi: workflowUiUrl(config, execution.workflowId),
-      });
+  for (const query of queries) {
+    for await (const execution of temporal.workflow.list({ query })) {
+      if (++seen > limit) break;
+      const described = await temporal.workflow.getHandle(execution.workflowId, execution.runId).describe();
+      for (const pending of described.raw.pendingActivities ?? []) {
+        const attempt = pending.attempt ?? 0;
+        if (attempt < minAttempt) continue;
+        const seconds = pending.nextAttemptScheduleTime?.seconds;
+        found.push({
+          workflowId: execution.workflowId,
+          workflowType: execution.type,
+          activityId: pending.activityId ?? '',
+          activityType: pending.activityType?.name ?? '',
+          attempt,
+          lastFailure: pending.lastFailure?.message ?? null,
+          nextAttemptAt: seconds ? new Date(Number(seconds) * 1000).toISOString() : null,
+          temporalUi: workflowUiUrl(config, execution.workflowId),
+        });
+      }
     }
   }
   return found.sort((a, b) => b.attempt - a.attempt);
