@@ -9,6 +9,7 @@ import { startEmbeddedEpay } from './epay-simulator';
 import { embeddedPostgresDir } from './database';
 import { stopLeftoverServer } from './postgres';
 import { startServices } from './services';
+import { temporalServerPortList } from './temporal-server';
 import { waitForPort } from './ports';
 import {
   type PortClaim,
@@ -30,6 +31,8 @@ export interface RunningHub {
     as2: string;
     sftp?: string;
     temporalUi?: string;
+    /** TEMPORAL_MODE=server's embedded Temporal server (it has no Web UI of its own). */
+    temporalServer?: string;
     devMailbox?: string;
     /** The simulated ePay.bg's hosted page, when no ePay merchant is configured. */
     epaySimulator?: string;
@@ -45,8 +48,8 @@ export interface RunningHub {
 
 /**
  * `npm start`: everything the hub needs, on embedded defaults unless configured otherwise —
- * PostgreSQL, the Temporal dev server, an SMTP server, the simulated ePay.bg (without EPAY_SECRET), then the worker and
- * the gateway as supervised child processes.
+ * PostgreSQL, the Temporal dev server (with TEMPORAL_MODE=server the Temporal server on that PostgreSQL), an SMTP
+ * server, the simulated ePay.bg (without EPAY_SECRET), then the worker and the gateway as supervised child processes.
  */
 export async function startHub(baseEnv: NodeJS.ProcessEnv = process.env): Promise<RunningHub> {
   const config = loadConfig(baseEnv);
@@ -58,6 +61,7 @@ export async function startHub(baseEnv: NodeJS.ProcessEnv = process.env): Promis
       worker: `${HUB_BIN} worker`,
       gateway: `${HUB_BIN} gateway`,
       temporal: path.join(config.dataDir, 'temporal'),
+      'temporal-server': path.join(config.dataDir, 'temporal-server'),
     });
     if (!config.databaseUrl) stopLeftoverServer(embeddedPostgresDir(config));
     await refuseHeldPorts(portsToClaim(config));
@@ -108,6 +112,7 @@ export async function startHub(baseEnv: NodeJS.ProcessEnv = process.env): Promis
     let resolveStopped: () => void = () => undefined;
     const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
     const api = `${config.publicUrl}/api/v1`;
+    const embeddedServer = !config.temporalAddress && config.temporalMode === 'server';
     return {
       urls: {
         portal: `${config.publicUrl}/`,
@@ -117,7 +122,9 @@ export async function startHub(baseEnv: NodeJS.ProcessEnv = process.env): Promis
         sftp: config.sftp.enabled
           ? `sftp://${new URL(config.publicUrl).hostname}:${config.sftp.port}`
           : undefined,
-        temporalUi: services.temporalUiUrl,
+        // The embedded Temporal server brings no Web UI: a link to one only when TEMPORAL_UI_URL names it.
+        temporalUi: embeddedServer && !baseEnv.TEMPORAL_UI_URL ? undefined : services.temporalUiUrl,
+        temporalServer: embeddedServer ? services.temporalAddress : undefined,
         devMailbox: services.devMailDir ? `${config.publicUrl}/dev/mailbox` : undefined,
         epaySimulator: epay?.url,
       },
@@ -174,7 +181,18 @@ function portsToClaim(config: HubConfig): PortClaim[] {
         'set DATABASE_URL to use a PostgreSQL of your own',
       ),
     );
-  if (!config.temporalAddress)
+  if (!config.temporalAddress && config.temporalMode === 'server')
+    claims.push(
+      ...temporalServerPortList(embedded.temporalPort).map(({ port, service }) =>
+        local(
+          port,
+          `the embedded Temporal server's ${service}`,
+          'TEMPORAL_PORT',
+          'choose another TEMPORAL_PORT (the server uses ports around it), or set TEMPORAL_ADDRESS',
+        ),
+      ),
+    );
+  else if (!config.temporalAddress)
     claims.push(
       local(
         embedded.temporalPort,

@@ -8,6 +8,7 @@ import { openDatabase } from './database';
 import { startDevMailServer } from './mail-server';
 import { runFile } from './startup-checks';
 import { startTemporalDevServer } from './temporal';
+import { startTemporalServer, type TemporalServerOptions } from './temporal-server';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');
 
@@ -41,7 +42,11 @@ export async function startServices(config: HubConfig): Promise<RunningServices>
 
     let temporalAddress = config.temporalAddress;
     let temporalUiUrl = config.temporalUiUrl;
-    if (!temporalAddress) {
+    if (!temporalAddress && config.temporalMode === 'server') {
+      const temporal = await startTemporalServer(temporalServerOptions(config, database.url));
+      stops.push(temporal.stop);
+      temporalAddress = temporal.address;
+    } else if (!temporalAddress) {
       ensureTemporalCli(config);
       const temporal = await startTemporalDevServer({
         cli: config.temporalCli,
@@ -75,6 +80,22 @@ export async function startServices(config: HubConfig): Promise<RunningServices>
     await stop();
     throw error;
   }
+}
+
+/**
+ * TEMPORAL_MODE=server's Temporal: the server on `databaseUrl`'s PostgreSQL (its own `temporal` and
+ * `temporal_visibility` databases), state and log under <data>/temporal-server, pid in <data>/run/temporal-server.pid.
+ * Exported for whoever starts a hub's parts themselves (the benchmarks, the cluster test).
+ */
+export function temporalServerOptions(config: HubConfig, databaseUrl: string): TemporalServerOptions {
+  return {
+    binDir: config.temporalServerDir,
+    dir: path.join(config.dataDir, 'temporal-server'),
+    databaseUrl,
+    port: config.embedded.temporalPort,
+    namespace: config.temporalNamespace,
+    pidFile: runFile(config.dataDir, 'temporal-server'),
+  };
 }
 
 function ensureTemporalCli(config: HubConfig): void {

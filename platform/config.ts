@@ -33,6 +33,13 @@ export interface HubConfig {
   tls?: { certFile: string; keyFile: string };
   temporalCli: string;
   /**
+   * TEMPORAL_MODE, for the embedded Temporal only: `dev` (the CLI's dev server on SQLite, the default) or `server`
+   * (the Temporal server on the hub's PostgreSQL, several history shards; built by `npm run temporal:server`).
+   */
+  temporalMode: 'dev' | 'server';
+  /** Folder holding the Temporal server's and SQL tool's binaries (TEMPORAL_SERVER_DIR). */
+  temporalServerDir: string;
+  /**
    * Ports of the embedded services (used only when the matching *_URL / TEMPORAL_ADDRESS is not set); the simulated
    * ePay.bg runs on `epaySimulatorPort` when no ePay merchant is configured (EPAY_SECRET unset).
    */
@@ -157,6 +164,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     retentionYears: integer(env.RETENTION_YEARS, 10, 'RETENTION_YEARS'),
     tls,
     temporalCli: env.TEMPORAL_CLI ?? path.join(projectRoot, '.tools', 'temporal'),
+    temporalMode: temporalMode(env.TEMPORAL_MODE),
+    temporalServerDir: env.TEMPORAL_SERVER_DIR ?? path.join(projectRoot, '.tools', 'temporal-server'),
     embedded: {
       postgresPort: integer(env.PG_PORT, 5433, 'PG_PORT'),
       temporalPort: integer(env.TEMPORAL_PORT, 7233, 'TEMPORAL_PORT'),
@@ -275,6 +284,12 @@ function oneOf<T extends string>(
   if (raw === undefined || raw === '') return fallback;
   if ((allowed as readonly string[]).includes(raw)) return raw as T;
   throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+}
+
+function temporalMode(value: string | undefined): 'dev' | 'server' {
+  if (!value || value === 'dev') return 'dev';
+  if (value === 'server') return 'server';
+  throw new Error(`TEMPORAL_MODE must be "dev" or "server", not "${value}"`);
 }
 
 /** A duration in Temporal's notation ("3d", "12h", "2s"), checked here so a typo fails at start, not in a workflow. */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { startHub } from '../../embedded/hub';
 import { startServices } from '../../embedded/services';
+import { TEMPORAL_HISTORY_SHARDS } from '../../embedded/temporal-server';
 import { PORTAL_DIST } from '../../gateway/app';
 import { startGateway } from '../../gateway/server';
 import { loadConfig } from '../../platform/config';
@@ -27,6 +28,11 @@ export function registerStartCommands(program: Command): void {
         `  AS2               ${hub.urls.as2} (AS2-To ${config.as2.id}; certificate: bin/hub as2 certificate)`,
         ...(hub.urls.sftp
           ? [`  SFTP              ${hub.urls.sftp} (user: issuer id, key: bin/hub issuer sftp-key add)`]
+          : []),
+        ...(hub.urls.temporalServer
+          ? [
+              `  Temporal          ${hub.urls.temporalServer} (Temporal server on PostgreSQL, ${TEMPORAL_HISTORY_SHARDS} history shards; log in ${path.join(config.dataDir, 'temporal-server', 'server.log')})`,
+            ]
           : []),
         ...(hub.urls.temporalUi ? [`  Temporal UI       ${hub.urls.temporalUi}`] : []),
         ...(hub.urls.devMailbox ? [`  Dev mailbox       ${hub.urls.devMailbox}`] : []),
