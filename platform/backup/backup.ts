@@ -138,6 +138,13 @@ async function temporalState(options: BackupOptions, destination: string): Promi
       reason: `the hub uses the Temporal server at ${config.temporalAddress}: back up its persistence with that server's own tools`,
     };
   }
+  if (config.temporalMode === 'server') {
+    return {
+      included: false,
+      reason:
+        "TEMPORAL_MODE=server keeps Temporal's state in PostgreSQL (databases temporal and temporal_visibility): back them up with PostgreSQL's own tools at the same time",
+    };
+  }
   if (options.withoutTemporal) return { included: false, reason: 'left out on request (--without-temporal)' };
   const source = path.join(config.dataDir, 'temporal', 'temporal.sqlite');
   if (!fs.existsSync(source)) return { included: false, reason: 'the data folder has no Temporal state yet' };

@@ -27,6 +27,8 @@ export const LEFT_OUT: Record<string, string> = {
     'the embedded PostgreSQL cluster files: the database is in the backup as a consistent dump, loaded into a new cluster',
   temporal:
     "the Temporal dev server's folder: its SQLite file is in the backup as a consistent snapshot (temporal/temporal.sqlite)",
+  'temporal-server':
+    "TEMPORAL_MODE=server's generated configuration and log: its state is in PostgreSQL's temporal databases, not in the backup",
   mail: "the dev SMTP server's messages: a mailbox, not the hub's state (sent_mail in the database records every mail)",
   run: 'pid files of the running worker and gateway',
   'hub.pid': 'pid file of the running hub',
