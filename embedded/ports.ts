@@ -31,6 +31,19 @@ export async function freePort(): Promise<number> {
   throw new Error('no free TCP port found between 15000 and 30000');
 }
 
+/**
+ * A port that is free together with every port at the given offsets from it (a server that binds several around one
+ * setting, as the Temporal server does: temporalServerPorts).
+ */
+export async function freePortWithNeighbours(offsets: readonly number[]): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 15_500 + Math.floor(Math.random() * 14_000);
+    const free = await Promise.all([...new Set([0, ...offsets])].map((offset) => canListen(port + offset)));
+    if (free.every(Boolean)) return port;
+  }
+  throw new Error('no free TCP port with free neighbours found between 15500 and 29500');
+}
+
 function canListen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();

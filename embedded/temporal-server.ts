@@ -52,6 +52,11 @@ export function temporalServerPorts(port: number) {
   };
 }
 
+/** Where each of those ports lies from the frontend's. */
+export const TEMPORAL_SERVER_PORT_OFFSETS: readonly number[] = temporalServerPortList(0).map(
+  ({ port }) => port,
+);
+
 /** The same ports as a list, each named, for the startup checks. */
 export function temporalServerPortList(port: number): { port: number; service: string }[] {
   return Object.entries(temporalServerPorts(port)).flatMap(([service, ports]) =>
