@@ -9,6 +9,12 @@ export type Db = Pool;
 export function createPool(databaseUrl: string, max = 10): Db {
   const pool = new Pool({ connectionString: databaseUrl, max });
   pool.on('error', (err) => logger.warn({ err }, 'idle database connection failed'));
+  // A connection that dies while checked out (a transaction between two queries, PostgreSQL restarting) emits
+  // 'error' on its client, which the pool only listens for while the client is idle: unheard, it ends the process.
+  // The query in flight fails with the same error, and the pool drops the broken client when it is released.
+  pool.on('connect', (client) =>
+    client.on('error', (err) => logger.debug({ err }, 'database connection lost while in use')),
+  );
   return pool;
 }
 

@@ -24,7 +24,7 @@ export interface Mailer {
 /**
  * The one way the hub sends e-mail. Every message is claimed in `sent_mail` before it goes out and marked sent after,
  * so a retried activity skips what was delivered. A crash between the SMTP hand-over and the mark re-sends with the
- * same Message-ID, which receiving systems treat as the same message.
+ * same Message-ID, which receiving systems treat as the same message; a database briefly down at the mark is waited for.
  */
 export function createMailer(db: Db, smtpUrl: string, from: string): Mailer {
   const transport: Transporter = nodemailer.createTransport(smtpUrl, { from });
@@ -65,12 +65,33 @@ export function createMailer(db: Db, smtpUrl: string, from: string): Mailer {
         throw error;
       }
       mails.inc({ kind: mail.kind, outcome: 'sent' });
-      await db.query(
-        `update sent_mail set state = 'sent', sent_at = now(), last_error = null where idempotency_key = $1`,
-        [mail.idempotencyKey],
-      );
+      await markSent(db, mail.idempotencyKey);
       return { messageId, alreadySent: false };
     },
     close: () => transport.close(),
   };
+}
+
+/** How long a handed-over message's mark is retried: within the mailing activities' 30 s start-to-close timeout. */
+const MARK_SENT_FOR_MS = 20_000;
+
+/**
+ * The message is with the SMTP server: a database that is down for a moment (PostgreSQL restarting) must not lose
+ * that, or the activity fails and its retry sends the message a second time. The mark is retried until it is written
+ * or MARK_SENT_FOR_MS have passed.
+ */
+async function markSent(db: Db, idempotencyKey: string): Promise<void> {
+  const deadline = Date.now() + MARK_SENT_FOR_MS;
+  for (let wait = 250; ; wait = Math.min(wait * 2, 2000)) {
+    try {
+      await db.query(
+        `update sent_mail set state = 'sent', sent_at = now(), last_error = null where idempotency_key = $1`,
+        [idempotencyKey],
+      );
+      return;
+    } catch (error) {
+      if (Date.now() + wait > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
 }
