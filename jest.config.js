@@ -6,7 +6,7 @@ const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }
 // ES-module-only packages (otplib's base32 and hash plugins) are compiled to CommonJS too: Node runs them through
 // require(esm), which jest's module loader does not.
 const transformIgnorePatterns = ['/node_modules/(?!(@scure|@noble|otplib|@otplib)/)'];
-const INTEGRATION = ['integration', 'e2e', 'portal', 'hostile', 'webhooks', 'operator'];
+const INTEGRATION = ['integration', 'e2e', 'portal', 'hostile', 'webhooks', 'operator', 'cluster'];
 
 module.exports = {
   testTimeout: 120000,
