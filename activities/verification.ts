@@ -23,7 +23,7 @@ export interface VerificationOutcome {
 
 type SignaturePolicy = HubConfig['signature']['policy'];
 
-export function verificationActivities({ db, config }: ActivityDeps) {
+export function verificationActivities({ db, config }: Pick<ActivityDeps, 'db' | 'config'>) {
   return {
     /**
      * The lifecycle's `verified` stage: EN 16931, Peppol and Bulgarian rules, the signature under the configured policy,
@@ -53,9 +53,18 @@ export function verificationActivities({ db, config }: ActivityDeps) {
       reasons.push(...signatureReasons(policy, report.signature, report.subIndication));
 
       let summary: InvoiceSummary | undefined;
+      let model: ReturnType<typeof parseInvoice> | undefined;
       try {
-        const model = parseInvoice(original);
+        model = parseInvoice(original);
         summary = summarizeInvoice(model);
+      } catch (error) {
+        // Only the invoice's own content can fail here; a verdict already explains it, else nothing ever will.
+        if (reasons.length === 0)
+          throw ApplicationFailure.nonRetryable(`cannot read invoice ${invoiceId}: ${error}`);
+      }
+      if (model && summary) {
+        // Outside the try: a database that is away (a lost connection) is retried like any other activity failure,
+        // never taken for an unreadable invoice.
         const history = await issuerNumberingHistory(db, record.issuerId, invoiceId);
         // Invoices of one series may arrive out of order, so numbering findings inform; duplicates never get this far.
         warnings.push(
@@ -73,9 +82,6 @@ export function verificationActivities({ db, config }: ActivityDeps) {
               'scheme "EM") is not an e-mail address',
           );
         }
-      } catch (error) {
-        if (reasons.length === 0)
-          throw ApplicationFailure.nonRetryable(`cannot read invoice ${invoiceId}: ${error}`);
       }
 
       timer();

@@ -144,7 +144,8 @@ describeWithOpenssh(
       await eventually(settled, 240_000, `all ${INVOICES} invoices to await their view`).catch(
         async (error: unknown) => {
           progress(
-            `not settled: ${await pipelineState(db)}; the parts' last lines:\n${cluster.logTails(20)}`,
+            `not settled: ${await pipelineState(db)}; the parts' last lines:\n${cluster.logTails(20)}\n` +
+              `the invoices not awaiting their view:\n${await unsettledInvoices(db, cluster.temporalAddress)}`,
           );
           throw error;
         },
@@ -298,6 +299,51 @@ async function lifecycleProblems(
   } finally {
     await connection.close();
   }
+}
+
+/** Each invoice not yet awaiting its view, with what Temporal says of its lifecycle: why it does not move on. */
+async function unsettledInvoices(db: Db, address: string): Promise<string> {
+  const { rows } = await db.query<{ number: string; status: string; channel: string; workflow_id: string }>(
+    `select number, status, channel, workflow_id from invoices where status <> $1 order by number limit 20`,
+    [AWAITING_VIEW],
+  );
+  const connection = await Connection.connect({ address });
+  try {
+    const client = new Client({ connection });
+    const lines = await Promise.all(
+      rows.map(async (r) => {
+        const head = `${r.number} (${r.channel}) ${r.status}`;
+        try {
+          const handle = client.workflow.getHandle(r.workflow_id);
+          const { status, raw } = await handle.describe();
+          if (status.name === 'FAILED') {
+            const failure = await handle.result().then(
+              () => undefined,
+              (error: Error) => innermostMessage(error),
+            );
+            return `${head}: workflow FAILED: ${failure}`;
+          }
+          const activities = (raw.pendingActivities ?? []).map(
+            (a) =>
+              `${a.activityType?.name} attempt ${a.attempt} state ${a.state}: ${a.lastFailure?.message ?? 'no failure'}`,
+          );
+          return `${head}: workflow ${status.name}; ${activities.join('; ') || 'no activity pending'}`;
+        } catch (error) {
+          return `${head}: ${(error as Error).message}`;
+        }
+      }),
+    );
+    return lines.join('\n');
+  } finally {
+    await connection.close();
+  }
+}
+
+/** A workflow's failure wraps the activity's, which wraps its cause: the last one says what went wrong. */
+function innermostMessage(error: Error): string {
+  let inner = error;
+  while (inner.cause instanceof Error) inner = inner.cause;
+  return inner.message;
 }
 
 /** How many invoices are in which status, and deliveries not yet processed. */
