@@ -61,6 +61,8 @@ export interface HubConfig {
   metricsToken?: string;
   /** Each worker's Prometheus endpoint (GET /metrics); port 0 takes any free one. */
   workerMetrics: { port: number; host: string };
+  /** WORKER_CACHED_WORKFLOWS: lifecycles a worker keeps in memory; the others replay when they next have work. */
+  worker: { cachedWorkflows: number };
   sftp: {
     /** The hub's own SFTP server; off with SFTP_ENABLED=false. */
     enabled: boolean;
@@ -179,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       port: integer(env.WORKER_METRICS_PORT, 9464, 'WORKER_METRICS_PORT'),
       host: env.WORKER_METRICS_HOST || '127.0.0.1',
     },
+    worker: { cachedWorkflows: integer(env.WORKER_CACHED_WORKFLOWS, 1000, 'WORKER_CACHED_WORKFLOWS') },
     sftp: {
       enabled: env.SFTP_ENABLED !== 'false',
       port: integer(env.SFTP_PORT, 2222, 'SFTP_PORT'),

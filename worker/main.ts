@@ -6,8 +6,8 @@ import { createMailer } from '../mail/mailer';
 import { hubSecret, type HubConfig } from '../platform/config';
 import { logger } from '../platform/logger';
 import { serveMetrics } from '../platform/metrics';
-import { startTracing, stopTracing } from '../platform/tracing';
-import { observabilityOptions } from './observability';
+import { stopTracing } from '../platform/tracing';
+import { lifecycleWorkerOptions } from './options';
 
 /** Runs the invoice lifecycle worker until SIGINT/SIGTERM; in-flight activities finish or are retried elsewhere. */
 export async function runWorker(config: HubConfig): Promise<void> {
@@ -35,10 +35,8 @@ export async function runWorker(config: HubConfig): Promise<void> {
       connection,
       namespace: config.temporalNamespace,
       taskQueue: config.taskQueue,
-      workflowsPath: require.resolve('../workflows'),
       activities: createActivities({ db, mailer, config, secret: hubSecret(config) }),
-      maxConcurrentActivityTaskExecutions: 50,
-      ...observabilityOptions(startTracing('einvoice-hub-worker')),
+      ...(await lifecycleWorkerOptions(config)),
     });
     logger.info({ taskQueue: config.taskQueue }, 'invoice worker running');
     await worker.run();
