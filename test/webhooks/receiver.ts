@@ -50,7 +50,8 @@ export class WebhookReceiver {
   readonly plan: Answer[] = [];
   /** The secret(s) it accepts; set once the endpoint is registered. */
   secrets: string[] = [];
-  lateMs = 2_500;
+  /** Past the tests' WEBHOOK_TIMEOUT (3 s): the hub has given up on the attempt when this answer comes. */
+  lateMs = 4_500;
   /** How long a 2xx answer takes (a slow receiver). */
   okDelayMs = 0;
   private server?: http.Server;
