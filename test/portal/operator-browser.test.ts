@@ -1,5 +1,3 @@
-import type { WorkflowHandle } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import type { Issuer } from '../../db/issuers';
 import { acceptInvoice } from '../../intake';
 import { statusQuery } from '../../workflows/messages';
@@ -13,6 +11,7 @@ import {
 } from '../support/browser';
 import { addTestIssuer, eventually, startTestHub, uniqueEmail, type TestHub } from '../support/hub';
 import { makeUblInvoice, nextInvoiceNumber } from '../support/invoice-factory';
+import { completedAttempts } from '../support/workflow-history';
 import { startSmtpGate, type SmtpGate } from '../operator/smtp-gate';
 import { accountWithPassword } from './archive-fixtures';
 import { serveGateway } from './harness';
@@ -28,29 +27,6 @@ if (unavailable) console.warn(`operator browser tests skipped: ${unavailable}`);
 const describeBrowser = unavailable ? describe.skip : describe;
 
 const PASSWORD = 'a long passphrase for the operator';
-const { EventType } = temporal.api.enums.v1;
-
-/** The attempt each completed activity of this type ran as, from the workflow's history. */
-async function completedAttempts(handle: WorkflowHandle, activityType: string): Promise<number[]> {
-  const events = (await handle.fetchHistory()).events ?? [];
-  const scheduled = new Map<string, string>();
-  const started = new Map<string, number>();
-  const attempts: number[] = [];
-  for (const event of events) {
-    const id = String(event.eventId);
-    if (event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
-      scheduled.set(id, event.activityTaskScheduledEventAttributes?.activityType?.name ?? '');
-    if (event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED) {
-      const attributes = event.activityTaskStartedEventAttributes;
-      started.set(String(attributes?.scheduledEventId), attributes?.attempt ?? 0);
-    }
-    if (event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) {
-      const scheduledId = String(event.activityTaskCompletedEventAttributes?.scheduledEventId);
-      if (scheduled.get(scheduledId) === activityType) attempts.push(started.get(scheduledId) ?? 0);
-    }
-  }
-  return attempts;
-}
 
 describeBrowser('the operator console', () => {
   let gate: SmtpGate;
