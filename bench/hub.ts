@@ -8,8 +8,9 @@ import { freePort } from '../embedded/ports';
  * The whole hub as `npm start` runs it, on its own embedded services and free ports, in a fresh data folder that
  * `close()` removes: what every benchmark measures.
  */
-export async function startBenchHub(): Promise<{
+export async function startBenchHub(env: NodeJS.ProcessEnv = {}): Promise<{
   hub: RunningHub;
+  temporalAddress: string;
   port: number;
   sftpPort: number;
   dataDir: string;
@@ -19,6 +20,7 @@ export async function startBenchHub(): Promise<{
   fs.chmodSync(dataDir, 0o755);
   const port = await freePort();
   const sftpPort = await freePort();
+  const temporalPort = await freePort();
   const hub = await startHub({
     ...process.env,
     DATA_DIR: dataDir,
@@ -26,7 +28,7 @@ export async function startBenchHub(): Promise<{
     SFTP_PORT: String(sftpPort),
     EPAY_SIMULATOR_PORT: String(await freePort()),
     PG_PORT: String(await freePort()),
-    TEMPORAL_PORT: String(await freePort()),
+    TEMPORAL_PORT: String(temporalPort),
     TEMPORAL_UI_PORT: String(await freePort()),
     SMTP_PORT: String(await freePort()),
     DATABASE_URL: '',
@@ -34,9 +36,11 @@ export async function startBenchHub(): Promise<{
     SMTP_URL: '',
     LOG_LEVEL: 'warn',
     REMINDER_DELAYS: '30d',
+    ...env,
   });
   return {
     hub,
+    temporalAddress: `127.0.0.1:${temporalPort}`,
     port,
     sftpPort,
     dataDir,
