@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startHub, type RunningHub } from '../embedded/hub';
-import { freePort } from '../embedded/ports';
+import { freePort, freePortWithNeighbours } from '../embedded/ports';
+import { TEMPORAL_SERVER_PORT_OFFSETS } from '../embedded/temporal-server';
 
 /**
  * The whole hub as `npm start` runs it, on its own embedded services and free ports, in a fresh data folder that
@@ -20,7 +21,8 @@ export async function startBenchHub(env: NodeJS.ProcessEnv = {}): Promise<{
   fs.chmodSync(dataDir, 0o755);
   const port = await freePort();
   const sftpPort = await freePort();
-  const temporalPort = await freePort();
+  // The Temporal server (TEMPORAL_MODE=server) uses ports around its frontend's; the dev server needs only one.
+  const temporalPort = await freePortWithNeighbours(TEMPORAL_SERVER_PORT_OFFSETS);
   const hub = await startHub({
     ...process.env,
     DATA_DIR: dataDir,
