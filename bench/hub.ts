@@ -38,6 +38,7 @@ export async function startBenchHub(env: NodeJS.ProcessEnv = {}): Promise<{
     SMTP_URL: '',
     LOG_LEVEL: 'warn',
     REMINDER_DELAYS: '30d',
+    WORKER_METRICS_PORT: '0', // any free port: two benches may run at once
     ...env,
   });
   return {
