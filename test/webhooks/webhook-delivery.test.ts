@@ -205,7 +205,7 @@ describe('webhooks: every timeline event POSTed to the issuer, signed, in order,
     // Only the subscribed event type was ever queued for this endpoint.
     expect(new Set(receiver.received.map((r) => r.type))).toEqual(new Set(['invoice.notified']));
     await receiver.stop();
-  }, 240_000); // up to 120 s for the failures to pile up, and 120 s for the replay on a loaded machine
+  }, 240_000); // the failures, the closing window and the replay (120 s alone) on a loaded machine
 
   test('a receiver answering 410 Gone disables its endpoint: pending deliveries fail and nothing more is queued', async () => {
     const receiver = new WebhookReceiver();
