@@ -120,7 +120,7 @@ async function main() {
     const waitingRssMiB = rss(workerPid);
     const loadAtEnd = os.loadavg();
 
-    const ratio = round((hubMax.perSecond / floorMax.perSecond) * 100) / 100;
+    const ratio = Number((hubMax.perSecond / floorMax.perSecond).toFixed(2));
     const result = {
       benchmark: 'lifecycle',
       date: new Date().toISOString(),
