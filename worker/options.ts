@@ -10,13 +10,7 @@ import { workflowBundle } from './workflow-bundle';
 
 export type LifecycleWorkerOptions = Pick<
   WorkerOptions,
-  | 'workflowBundle'
-  | 'interceptors'
-  | 'sinks'
-  | 'maxCachedWorkflows'
-  | 'maxConcurrentActivityTaskExecutions'
-  | 'maxConcurrentLocalActivityExecutions'
-  | 'maxConcurrentWorkflowTaskExecutions'
+  'workflowBundle' | 'interceptors' | 'sinks' | 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions'
 >;
 
 export async function lifecycleWorkerOptions(config: HubConfig): Promise<LifecycleWorkerOptions> {

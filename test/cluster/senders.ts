@@ -192,7 +192,7 @@ async function uploadUntilReceived(
       stats.sftpReuploads += pending.length;
       await sleep(Math.min(250 * attempt, 2000));
     }
-    const session = await sftpSession(target, ['cd /inbox', ...pending.map((i) => `put ${i.file}`)], {
+    const session = await sftpBatch(target, ['cd /inbox', ...pending.map((i) => `put ${i.file}`)], {
       cwd: options.sftp.dir,
     });
     if (session.code === 0) return;
@@ -206,7 +206,7 @@ async function uploadUntilReceived(
 async function arrivedFiles(options: SenderOptions, first: number): Promise<Set<string>> {
   for (let attempt = 0; ; attempt++) {
     const target = sftpTarget(options, first + attempt);
-    const listing = await sftpSession(target, ['cd /inbox', 'ls -1', 'cd /outbox', 'ls -1']);
+    const listing = await sftpBatch(target, ['cd /inbox', 'ls -1', 'cd /outbox', 'ls -1']);
     if (listing.code === 0)
       return new Set(
         listing.stdout
@@ -216,16 +216,6 @@ async function arrivedFiles(options: SenderOptions, first: number): Promise<Set<
       );
     await sleep(Math.min(250 * (attempt + 1), 2000));
   }
-}
-
-/**
- * sftpBatch, for a gateway that may be down: an sftp that cannot connect exits before it reads its commands, and
- * the write of them fails with EPIPE. Its exit code says what happened; the broken pipe is no news.
- */
-function sftpSession(target: SftpTarget, commands: string[], options: { cwd?: string } = {}) {
-  const session = sftpBatch(target, commands, options);
-  session.child.stdin?.on('error', () => undefined);
-  return session;
 }
 
 function sftpTarget(options: SenderOptions, gateway: number): SftpTarget {

