@@ -70,6 +70,8 @@ describe('operator console: undeliverable invoices and stuck activities, on real
       /HUB-02.*"\.\.\/\.\.\/etc\/passwd".*not an e-mail address/,
     );
     await eventually(async () => gate.received(issuerEmail).some((m) => m.text.includes('HUB-02')));
+    // The mail reaches the SMTP server before its activity completes and the lifecycle ends: wait for the end.
+    await handle.result();
     expect((await handle.describe()).status.name).toBe('COMPLETED');
     const rejections = (await consoleOf()).rejectionReasons;
     expect(rejections.find((r) => r.rule === 'HUB-02')?.count).toBeGreaterThanOrEqual(1);
