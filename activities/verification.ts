@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { issuerNumberingHistory, saveVerification } from '../db/invoices';
+import { issuerNumberingNeighbours, saveVerification } from '../db/invoices';
 import { keepTrustMaterial } from '../db/trust-material';
 import type { InvoiceSummary } from '../domain/invoice/model';
 import type { SignatureReport, TrustMaterial } from '../domain/signature/types';
@@ -65,7 +65,7 @@ export function verificationActivities({ db, config }: Pick<ActivityDeps, 'db' |
       if (model && summary) {
         // Outside the try: a database that is away (a lost connection) is retried like any other activity failure,
         // never taken for an unreadable invoice.
-        const history = await issuerNumberingHistory(db, record.issuerId, invoiceId);
+        const history = await issuerNumberingNeighbours(db, record.issuerId, invoiceId, model.number);
         // Invoices of one series may arrive out of order, so numbering findings inform; duplicates never get this far.
         warnings.push(
           ...checkNumbering(model.number, model.issueDate, history).map((f) => `${f.ruleId}: ${f.message}`),

@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { Invoice, InvoiceSummary } from '../domain/invoice/model';
+import { numberingSeriesRange, type IssuedInvoice } from '../domain/rules/numbering';
 import { withTransaction, type Db } from './index';
 import { queueWebhookDeliveries } from './webhooks';
 
@@ -180,17 +181,31 @@ export async function listInvoiceEvents(db: Db, invoiceId: string): Promise<Time
   });
 }
 
-/** The issuer's earlier invoice numbers and dates, for the numbering check (series, gaps, duplicates). */
-export async function issuerNumberingHistory(
+/**
+ * What the numbering check needs of the issuer's other accepted invoices: the one with this number, if any, and, in
+ * the number's series, its neighbours (the highest number below it, the lowest above it). Index lookups on
+ * (issuer, number), so the cost does not grow with the invoices the issuer has sent.
+ */
+export async function issuerNumberingNeighbours(
   db: Db,
   issuerId: string,
   exceptInvoiceId: string,
-): Promise<{ number: string; issueDate: string }[]> {
+  number: string,
+): Promise<IssuedInvoice[]> {
+  const others = `select number, summary ->> 'issueDate' as issue_date from invoices
+    where issuer_id = $1 and id <> $2 and status <> 'rejected' and status <> 'received'`;
+  const range = numberingSeriesRange(number);
   const { rows } = await db.query<{ number: string; issue_date: string }>(
-    `select number, summary ->> 'issueDate' as issue_date from invoices
-      where issuer_id = $1 and id <> $2 and status <> 'rejected' and status <> 'received'
-      order by number`,
-    [issuerId, exceptInvoiceId],
+    range
+      ? `(${others} and number = $3 limit 1)
+         union all
+         (${others} and number >= $4 and number < $3 and length(number) = $6 order by number desc limit 1)
+         union all
+         (${others} and number > $3 and number <= $5 and length(number) = $6 order by number limit 1)`
+      : `${others} and number = $3 limit 1`,
+    range
+      ? [issuerId, exceptInvoiceId, number, range.first, range.last, number.length]
+      : [issuerId, exceptInvoiceId, number],
   );
   return rows.map((r) => ({ number: r.number, issueDate: r.issue_date }));
 }

@@ -20,6 +20,17 @@ function seriesOf(number: string): string | undefined {
   return `${number.length}:${number.slice(0, Math.max(0, number.length - SEQUENCE_DIGITS))}`;
 }
 
+/**
+ * The first and last number of the series `number` belongs to ("1000000000" and "1000999999" for "1000000042"),
+ * so a store can find its neighbours; none for a number that is not all digits.
+ */
+export function numberingSeriesRange(number: string): { first: string; last: string } | undefined {
+  if (!/^\d+$/.test(number)) return undefined;
+  const prefix = number.slice(0, Math.max(0, number.length - SEQUENCE_DIGITS));
+  const digits = number.length - prefix.length;
+  return { first: prefix + '0'.repeat(digits), last: prefix + '9'.repeat(digits) };
+}
+
 export function checkNumbering(number: string, issueDate: string, history: IssuedInvoice[]): Finding[] {
   const findings: Finding[] = [];
   const duplicate = history.find((issued) => issued.number === number);
