@@ -1,15 +1,17 @@
 import { archiveInvoice as writeArchive } from '../db/invoices';
 import { parseInvoice, summarizeInvoice } from '../domain/invoice';
 import type { ActivityDeps } from './index';
-import { loadInvoice, loadOriginal } from './load';
+import { loadOriginal } from './load';
 
 export function archiveActivities({ db, config }: ActivityDeps) {
   return {
-    /** Writes the invoice into the append-only archive once: original bytes, SHA-256, model, summary, verification report. */
+    /**
+     * Writes the invoice into the append-only archive once: original bytes, SHA-256, model, summary and the verification
+     * report kept with it.
+     */
     async archiveInvoice(
       invoiceId: string,
     ): Promise<{ sha256: string; archivedAt: string; retainUntil: string }> {
-      const record = await loadInvoice(db, invoiceId);
       const model = parseInvoice(await loadOriginal(db, invoiceId));
       // Retention counts from 1 January of the year after the invoice's year (Accounting Act Art. 12).
       const issueYear = Number(model.issueDate.slice(0, 4));
@@ -17,7 +19,6 @@ export function archiveActivities({ db, config }: ActivityDeps) {
       return writeArchive(db, invoiceId, {
         model,
         summary: summarizeInvoice(model),
-        report: record.verification ?? {},
         retainUntil,
       });
     },

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db';
-import { getInvoice, getOriginal, type InvoiceRecord } from '../db/invoices';
+import { getInvoice, getInvoiceWithOriginal, getOriginal, type InvoiceRecord } from '../db/invoices';
 
 /** The invoice an activity works on; a missing record is a bug no retry can fix. */
 export async function loadInvoice(db: Db, invoiceId: string): Promise<InvoiceRecord> {
@@ -14,4 +14,14 @@ export async function loadOriginal(db: Db, invoiceId: string): Promise<Buffer> {
   if (!original)
     throw ApplicationFailure.nonRetryable(`invoice ${invoiceId} does not exist`, 'InvoiceMissing');
   return original;
+}
+
+/** The record and its original bytes, read together. */
+export async function loadInvoiceWithOriginal(
+  db: Db,
+  invoiceId: string,
+): Promise<{ record: InvoiceRecord; original: Buffer }> {
+  const found = await getInvoiceWithOriginal(db, invoiceId);
+  if (!found) throw ApplicationFailure.nonRetryable(`invoice ${invoiceId} does not exist`, 'InvoiceMissing');
+  return found;
 }

@@ -10,9 +10,9 @@ export function timelineActivities(deps: ActivityDeps) {
       invoiceId: string,
       event: { key: string; type: string; status: string; at: string; detail?: Record<string, unknown> },
     ): Promise<void> {
-      await recordInvoiceEvent(db, invoiceId, event);
-      // The same transaction queued the event for the issuer's webhook endpoints; their deliveries start now.
-      await announceWebhookEvent(deps, invoiceId, event.key);
+      const { queuedForWebhooks } = await recordInvoiceEvent(db, invoiceId, event);
+      // Queued for the issuer's webhook endpoints (also by an earlier try of this write): their deliveries start now.
+      if (queuedForWebhooks) await announceWebhookEvent(deps, invoiceId, event.key);
     },
   };
 }

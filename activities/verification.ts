@@ -1,15 +1,15 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { issuerNumberingNeighbours, saveVerification } from '../db/invoices';
 import { keepTrustMaterial } from '../db/trust-material';
-import type { InvoiceSummary } from '../domain/invoice/model';
+import type { Invoice, InvoiceSummary } from '../domain/invoice/model';
 import type { SignatureReport, TrustMaterial } from '../domain/signature/types';
-import { summarizeInvoice, parseInvoice } from '../domain/invoice';
+import { summarizeInvoice } from '../domain/invoice';
 import { checkNumbering } from '../domain/rules';
 import { isEmailAddress } from '../domain/operations/undeliverable';
 import { verifyInvoice as verifyInvoiceDocument } from '../domain/verification';
 import type { HubConfig } from '../platform/config';
 import type { ActivityDeps } from './index';
-import { loadInvoice, loadOriginal } from './load';
+import { loadInvoiceWithOriginal } from './load';
 import { rejections, verificationSeconds } from '../platform/metrics';
 
 export interface VerificationOutcome {
@@ -30,13 +30,14 @@ export function verificationActivities({ db, config }: Pick<ActivityDeps, 'db' |
      * the issuer's numbering, and a deliverable recipient address. The report is kept with the invoice.
      */
     async verifyInvoice(invoiceId: string): Promise<VerificationOutcome> {
-      const record = await loadInvoice(db, invoiceId);
-      const original = await loadOriginal(db, invoiceId);
+      const { record, original } = await loadInvoiceWithOriginal(db, invoiceId);
       const policy = config.signature.policy;
       const trustData: TrustMaterial[] = [];
       const timer = verificationSeconds.startTimer();
+      let model: Invoice | undefined;
       const report = await verifyInvoiceDocument(original, {
         collectTrustData: (item) => trustData.push(item),
+        keepInvoice: (invoice) => (model = invoice),
         file: `${record.number}.xml`,
         trust: config.signature.trust,
         trustedListSigners: config.signature.trustedListSigners,
@@ -53,15 +54,16 @@ export function verificationActivities({ db, config }: Pick<ActivityDeps, 'db' |
       reasons.push(...signatureReasons(policy, report.signature, report.subIndication));
 
       let summary: InvoiceSummary | undefined;
-      let model: ReturnType<typeof parseInvoice> | undefined;
       try {
-        model = parseInvoice(original);
-        summary = summarizeInvoice(model);
+        if (model) summary = summarizeInvoice(model);
       } catch (error) {
         // Only the invoice's own content can fail here; a verdict already explains it, else nothing ever will.
         if (reasons.length === 0)
           throw ApplicationFailure.nonRetryable(`cannot read invoice ${invoiceId}: ${error}`);
       }
+      // A file that is not an invoice has a fatal finding that says so; without one it would pass unread.
+      if (!model && reasons.length === 0)
+        throw ApplicationFailure.nonRetryable(`cannot read invoice ${invoiceId}: the report has no model`);
       if (model && summary) {
         // Outside the try: a database that is away (a lost connection) is retried like any other activity failure,
         // never taken for an unreadable invoice.

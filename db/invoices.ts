@@ -1,7 +1,8 @@
 import type { PoolClient } from 'pg';
 import type { Invoice, InvoiceSummary } from '../domain/invoice/model';
 import { numberingSeriesRange, type IssuedInvoice } from '../domain/rules/numbering';
-import { withTransaction, type Db } from './index';
+import type { Db } from './index';
+import { webhookEventTypeOf } from '../domain/webhooks/events';
 import { queueWebhookDeliveries } from './webhooks';
 
 export interface InvoiceRecord {
@@ -113,6 +114,18 @@ export async function getInvoice(db: Db | PoolClient, id: string): Promise<Invoi
   return rows[0] && toRecord(rows[0]);
 }
 
+/** The record and its original bytes in one read. */
+export async function getInvoiceWithOriginal(
+  db: Db,
+  id: string,
+): Promise<{ record: InvoiceRecord; original: Buffer } | undefined> {
+  const { rows } = await db.query<InvoiceRow & { original: Buffer }>(
+    `select ${COLUMNS}, original from invoices where id = $1`,
+    [id],
+  );
+  return rows[0] && { record: toRecord(rows[0]), original: rows[0].original };
+}
+
 export async function getOriginal(db: Db, id: string): Promise<Buffer | undefined> {
   const { rows } = await db.query<{ original: Buffer }>('select original from invoices where id = $1', [id]);
   return rows[0]?.original;
@@ -149,25 +162,25 @@ export async function recordInvoiceEvent(
   db: Db,
   invoiceId: string,
   event: { key: string; type: string; status: string; at: string; detail?: Record<string, unknown> },
-): Promise<void> {
-  await withTransaction(db, async (client) => {
-    await client.query('select 1 from invoices where id = $1 for update', [invoiceId]);
-    const inserted = await client.query(
-      `insert into invoice_events (invoice_id, event_key, type, at, detail) values ($1, $2, $3, $4, $5)
-       on conflict (invoice_id, event_key) do nothing`,
-      [invoiceId, event.key, event.type, event.at, { ...(event.detail ?? {}), status: event.status }],
-    );
-    if (inserted.rowCount !== 1) return;
-    await queueWebhookDeliveries(client, invoiceId, event);
-    await client.query(
-      `update invoices set status = $3 where id = $1
-          and not exists (select 1 from invoice_events e
-                           where e.invoice_id = $1 and e.event_key <> $2
-                             and substring(e.event_key from '^[0-9]+')::bigint
-                                 > coalesce(substring($2 from '^[0-9]+')::bigint, -1))`,
-      [invoiceId, event.key, event.status],
-    );
-  });
+): Promise<{ queuedForWebhooks: boolean }> {
+  // One round trip (db/migrations/018_record_invoice_event.sql); a second only for an issuer with webhooks.
+  const webhookType = webhookEventTypeOf(event.type) ?? null;
+  const { rows } = await db.query<{ number: string; endpoint_ids: string[] | null }>(
+    'select number, endpoint_ids from record_invoice_event($1, $2, $3, $4, $5, $6, $7)',
+    [
+      invoiceId,
+      event.key,
+      event.type,
+      event.at,
+      { ...(event.detail ?? {}), status: event.status },
+      event.status,
+      webhookType,
+    ],
+  );
+  const { number, endpoint_ids: endpointIds } = rows[0];
+  if (!webhookType || !endpointIds?.length) return { queuedForWebhooks: false };
+  await queueWebhookDeliveries(db, endpointIds, invoiceId, number, webhookType, event);
+  return { queuedForWebhooks: true };
 }
 
 export async function listInvoiceEvents(db: Db, invoiceId: string): Promise<TimelineEntry[]> {
@@ -210,21 +223,26 @@ export async function issuerNumberingNeighbours(
   return rows.map((r) => ({ number: r.number, issueDate: r.issue_date }));
 }
 
-/** Archives the invoice once: original bytes, digest, model, summary and verification report. Never updated. */
+/**
+ * Archives the invoice once: original bytes, digest, model, summary and verification report (by default the one
+ * kept with the invoice). Never updated: a second call answers with the first archiving.
+ */
 export async function archiveInvoice(
   db: Db,
   invoiceId: string,
-  entry: { model: Invoice; summary: InvoiceSummary; report: unknown; retainUntil: string },
+  entry: { model: Invoice; summary: InvoiceSummary; report?: unknown; retainUntil: string },
 ): Promise<{ sha256: string; archivedAt: string; retainUntil: string }> {
-  await db.query(
-    `insert into invoice_archive (invoice_id, sha256, original, model, summary, report, retain_until)
-     select id, sha256, original, $2, $3, $4, $5 from invoices where id = $1
-     on conflict (invoice_id) do nothing`,
-    [invoiceId, entry.model, entry.summary, entry.report, entry.retainUntil],
-  );
   const { rows } = await db.query<{ sha256: string; archived_at: Date; retain_until: string }>(
-    `select sha256, archived_at, to_char(retain_until, 'YYYY-MM-DD') as retain_until from invoice_archive where invoice_id = $1`,
-    [invoiceId],
+    `with archived as (
+       insert into invoice_archive (invoice_id, sha256, original, model, summary, report, retain_until)
+       select id, sha256, original, $2, $3, coalesce($4::jsonb, verification, '{}'::jsonb), $5 from invoices where id = $1
+       on conflict (invoice_id) do nothing
+       returning sha256, archived_at, retain_until)
+     select sha256, archived_at, to_char(retain_until, 'YYYY-MM-DD') as retain_until from archived
+     union all
+     select sha256, archived_at, to_char(retain_until, 'YYYY-MM-DD') from invoice_archive
+      where invoice_id = $1 and not exists (select 1 from archived)`,
+    [invoiceId, entry.model, entry.summary, entry.report ?? null, entry.retainUntil],
   );
   if (!rows[0]) throw new Error(`invoice ${invoiceId} does not exist, so it cannot be archived`);
   return {

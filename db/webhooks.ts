@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
-import type { PoolClient } from 'pg';
-import { webhookEventTypeOf, webhookMessageId, webhookPayload } from '../domain/webhooks/events';
+import { webhookMessageId, webhookPayload, type WebhookEventType } from '../domain/webhooks/events';
 import type { Db } from './index';
 
 /** Webhook endpoints and their outbox of deliveries (db/migrations/016_webhooks.sql). */
@@ -183,41 +182,27 @@ export function signingSecrets(secrets: WebhookEndpointSecrets, now = new Date()
  * key, so a retried write adds nothing.
  */
 export async function queueWebhookDeliveries(
-  client: PoolClient,
+  db: Db,
+  endpointIds: string[],
   invoiceId: string,
+  number: string,
+  type: WebhookEventType,
   event: { key: string; type: string; status: string; at: string; detail?: Record<string, unknown> },
 ): Promise<void> {
-  const type = webhookEventTypeOf(event.type);
-  if (!type) return;
-  const { rows } = await client.query<{ endpoint_id: string; number: string }>(
-    `select e.id as endpoint_id, i.number from invoices i
-       join webhook_endpoints e on e.issuer_id = i.issuer_id and e.enabled
-                               and (e.event_types is null or $2 = any (e.event_types))
-      where i.id = $1`,
-    [invoiceId, type],
-  );
-  if (rows.length === 0) return;
   const body = webhookPayload(type, {
     invoiceId,
-    number: rows[0].number,
+    number,
     eventKey: event.key,
     timelineType: event.type,
     status: event.status,
     occurredAt: new Date(event.at).toISOString(),
     detail: event.detail ?? {},
   });
-  await client.query(
+  await db.query(
     `insert into webhook_deliveries (endpoint_id, invoice_id, event_key, event_type, message_id, body)
      select unnest($1::uuid[]), $2, $3, $4, $5, $6
      on conflict (endpoint_id, invoice_id, event_key) do nothing`,
-    [
-      rows.map((r) => r.endpoint_id),
-      invoiceId,
-      event.key,
-      type,
-      webhookMessageId(invoiceId, event.key),
-      body,
-    ],
+    [endpointIds, invoiceId, event.key, type, webhookMessageId(invoiceId, event.key), body],
   );
 }
 

@@ -31,14 +31,16 @@ export function createMailer(db: Db, smtpUrl: string, from: string): Mailer {
   return {
     async send(mail) {
       const messageId = `<${crypto.createHash('sha256').update(mail.idempotencyKey).digest('hex').slice(0, 32)}@einvoice-hub>`;
-      await db.query(
-        `insert into sent_mail (idempotency_key, invoice_id, recipient, kind, message_id, state)
-         values ($1, $2, $3, $4, $5, 'sending') on conflict (idempotency_key) do nothing`,
-        [mail.idempotencyKey, mail.invoiceId ?? null, mail.to, mail.kind, messageId],
-      );
+      // Recorded as 'sending' once; a repeat finds the first record's state.
       const { rows } = await db.query<{ state: string }>(
-        'select state from sent_mail where idempotency_key = $1',
-        [mail.idempotencyKey],
+        `with recorded as (
+           insert into sent_mail (idempotency_key, invoice_id, recipient, kind, message_id, state)
+           values ($1, $2, $3, $4, $5, 'sending') on conflict (idempotency_key) do nothing
+           returning state)
+         select state from recorded
+         union all
+         select state from sent_mail where idempotency_key = $1 and not exists (select 1 from recorded)`,
+        [mail.idempotencyKey, mail.invoiceId ?? null, mail.to, mail.kind, messageId],
       );
       if (rows[0]?.state === 'sent') {
         mails.inc({ kind: mail.kind, outcome: 'repeat' });

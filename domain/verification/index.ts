@@ -32,7 +32,11 @@ export interface InvoiceReport {
   signature: SignatureReport;
 }
 
-export type VerificationOptions = SignatureOptions & { file?: string };
+export type VerificationOptions = SignatureOptions & {
+  file?: string;
+  /** Given the invoice's model when the file could be read as one, so a caller needs not parse it again. */
+  keepInvoice?: (invoice: Invoice) => void;
+};
 
 /** Reads, validates and checks the signature of one invoice. */
 export async function verifyInvoice(
@@ -56,6 +60,7 @@ export async function verifyInvoice(
   // The signature validator gets the already parsed document: each file is parsed once.
   const signature = normalizeSignature(await checkSignature(document, options), requireSignature);
   if (!invoice) return unreadable(options.file, formatProblem as Finding, signature);
+  options.keepInvoice?.(invoice);
   return assembleReport(options.file, invoice, validateInvoice(invoice), signature);
 }
 

@@ -47,7 +47,7 @@ describe("the issuer's numbering in the store", () => {
   }
 
   /** In number order: the store gives no order across its lookups, and the check needs none. */
-  const neighbours = async (number: string, except = crypto.randomUUID()) =>
+  const neighbours = async (number: string, except: string = crypto.randomUUID()) =>
     (await issuerNumberingNeighbours(db, issuerId, except, number)).sort((a, b) =>
       a.number < b.number ? -1 : 1,
     );
