@@ -7,6 +7,7 @@
  *    and no-op activities, timed to the same point; the hub's throughput is reported as a ratio of it;
  * 3. latency at half load: each at a steady arrival rate of half its measured maximum for S seconds;
  * 4. the hub worker's memory: idle after warm-up, and with W invoices waiting for a view.
+ * For both full-speed phases it also reports the CPU each process spent per lifecycle (bench/cpu.ts).
  * Results go to bench/results/lifecycle-<date>-<mode>.json.
  */
 import crypto from 'node:crypto';
@@ -18,6 +19,7 @@ import { loadInvoice } from '../activities/load';
 import { createPool } from '../db';
 import { loadConfig } from '../platform/config';
 import { makeUblInvoice } from '../test/support/invoice-factory';
+import { cpuMsPer, sampleCpu } from './cpu';
 import { startFloor } from './floor';
 import { startBenchHub } from './hub';
 import { machine, round } from './machine';
@@ -50,6 +52,10 @@ async function main() {
   const base = `http://127.0.0.1:${port}/api/v1`;
   const db = createPool(hub.databaseUrl, 4);
   const workerPid = hub.children.worker()?.pid;
+  const named = new Map<number, string>([
+    [workerPid ?? -1, 'worker'],
+    [hub.children.gateway()?.pid ?? -1, 'gateway'],
+  ]);
   try {
     const apiKey = hub.demoIssuer?.apiKey;
     if (!apiKey) throw new Error('a fresh hub should have created its demo issuer');
@@ -89,7 +95,9 @@ async function main() {
 
     const warmUp = await atFullSpeed(hubSubmit, hubNotified, WARM_UP, CONCURRENCY);
     const idleRssMiB = rss(workerPid);
+    let cpu = sampleCpu(named);
     const hubMax = await atFullSpeed(hubSubmit, hubNotified, N, CONCURRENCY);
+    const hubCpu = cpuMsPer(cpu, sampleCpu(named), N);
 
     const config = loadConfig({
       ...process.env,
@@ -104,7 +112,9 @@ async function main() {
       );
     let floorSubmitted = 0;
     const floorSubmit: Submit = () => floor.submit(floorSubmitted++);
+    cpu = sampleCpu(named);
     const floorMax = await atFullSpeed(floorSubmit, floorNotified, N, CONCURRENCY);
+    const floorCpu = cpuMsPer(cpu, sampleCpu(named), N);
 
     const hubSteady = await atSteadyRate(hubSubmit, hubNotified, hubMax.perSecond / 2, STEADY_SECONDS);
     const floorSteady = await atSteadyRate(
@@ -131,8 +141,8 @@ async function main() {
       linesPerInvoice: 20,
       concurrency: CONCURRENCY,
       workerCachedWorkflows: config.worker.cachedWorkflows,
-      hub: { max: report(hubMax), halfLoad: hubSteady },
-      floor: { max: report(floorMax), halfLoad: floorSteady },
+      hub: { max: report(hubMax), halfLoad: hubSteady, cpuMsPerLifecycle: hubCpu },
+      floor: { max: report(floorMax), halfLoad: floorSteady, cpuMsPerLifecycle: floorCpu },
       ratio,
       workerMemory: {
         idleRssMiB,
@@ -154,6 +164,8 @@ async function main() {
         line('hub  ', hubMax, hubSteady),
         line('floor', floorMax, floorSteady),
         `hub / floor: ${ratio}`,
+        `CPU ms per lifecycle at full speed, hub: ${JSON.stringify(hubCpu)}`,
+        `CPU ms per lifecycle at full speed, floor (its worker runs in "bench"): ${JSON.stringify(floorCpu)}`,
         `worker RSS: idle ${idleRssMiB} MiB, ${waitingRssMiB} MiB with ${submitted} waiting for a view ` +
           `(${result.workerMemory.miBPer1000Waiting} MiB per 1,000)`,
         `written to ${path.relative(process.cwd(), out)}`,
