@@ -27,7 +27,12 @@ export interface Mailer {
  * same Message-ID, which receiving systems treat as the same message; a database briefly down at the mark is waited for.
  */
 export function createMailer(db: Db, smtpUrl: string, from: string): Mailer {
-  const transport: Transporter = nodemailer.createTransport(smtpUrl, { from });
+  // Pooled: a notification burst reuses a few SMTP sessions instead of a connection and greeting per message (the URL
+  // may say otherwise, ?pool=false).
+  const transport: Transporter = nodemailer.createTransport(
+    { url: smtpUrl, pool: true, maxConnections: 4 },
+    { from },
+  );
   return {
     async send(mail) {
       const messageId = `<${crypto.createHash('sha256').update(mail.idempotencyKey).digest('hex').slice(0, 32)}@einvoice-hub>`;
