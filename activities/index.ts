@@ -1,6 +1,7 @@
 import type { Db } from '../db';
 import type { Mailer } from '../mail/mailer';
 import type { HubConfig } from '../platform/config';
+import { acceptanceActivities } from './acceptance';
 import { archiveActivities } from './archive';
 import { archiveSealingActivities } from './archive-sealing';
 import { as2MdnActivities } from './as2-mdn';
@@ -24,6 +25,7 @@ export interface ActivityDeps {
 
 export function createActivities(deps: ActivityDeps) {
   return {
+    ...acceptanceActivities(deps),
     ...verificationActivities(deps),
     ...archiveActivities(deps),
     ...notificationActivities(deps),

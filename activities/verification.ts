@@ -23,75 +23,87 @@ export interface VerificationOutcome {
 
 type SignaturePolicy = HubConfig['signature']['policy'];
 
-export function verificationActivities({ db, config }: Pick<ActivityDeps, 'db' | 'config'>) {
+export function verificationActivities(deps: Pick<ActivityDeps, 'db' | 'config'>) {
   return {
-    /**
-     * The lifecycle's `verified` stage: EN 16931, Peppol and Bulgarian rules, the signature under the configured policy,
-     * the issuer's numbering, and a deliverable recipient address. The report is kept with the invoice.
-     */
+    /** The lifecycle's `verified` stage, as its own activity (lifecycles started before acceptance.ts). */
     async verifyInvoice(invoiceId: string): Promise<VerificationOutcome> {
-      const { record, original } = await loadInvoiceWithOriginal(db, invoiceId);
-      const policy = config.signature.policy;
-      const trustData: TrustMaterial[] = [];
-      const timer = verificationSeconds.startTimer();
-      let model: Invoice | undefined;
-      const report = await verifyInvoiceDocument(original, {
-        collectTrustData: (item) => trustData.push(item),
-        keepInvoice: (invoice) => (model = invoice),
-        file: `${record.number}.xml`,
-        trust: config.signature.trust,
-        trustedListSigners: config.signature.trustedListSigners,
-        crls: config.signature.crls,
-        offline: config.signature.offline,
-        requireSignature: policy !== 'optional',
-      });
-      const reasons = report.validation.findings
-        .filter((f) => f.severity === 'fatal')
-        .map((f) => `${f.ruleId}: ${f.message}`);
-      const warnings = report.validation.findings
-        .filter((f) => f.severity === 'warning')
-        .map((f) => `${f.ruleId}: ${f.message}`);
-      reasons.push(...signatureReasons(policy, report.signature, report.subIndication));
-
-      let summary: InvoiceSummary | undefined;
-      try {
-        if (model) summary = summarizeInvoice(model);
-      } catch (error) {
-        // Only the invoice's own content can fail here; a verdict already explains it, else nothing ever will.
-        if (reasons.length === 0)
-          throw ApplicationFailure.nonRetryable(`cannot read invoice ${invoiceId}: ${error}`);
-      }
-      // A file that is not an invoice has a fatal finding that says so; without one it would pass unread.
-      if (!model && reasons.length === 0)
-        throw ApplicationFailure.nonRetryable(`cannot read invoice ${invoiceId}: the report has no model`);
-      if (model && summary) {
-        // Outside the try: a database that is away (a lost connection) is retried like any other activity failure,
-        // never taken for an unreadable invoice.
-        const history = await issuerNumberingNeighbours(db, record.issuerId, invoiceId, model.number);
-        // Invoices of one series may arrive out of order, so numbering findings inform; duplicates never get this far.
-        warnings.push(
-          ...checkNumbering(model.number, model.issueDate, history).map((f) => `${f.ruleId}: ${f.message}`),
-        );
-        if (!summary.customer.email) {
-          reasons.push(
-            'HUB-01: the invoice names no recipient e-mail address: put it in the buyer contact e-mail (BT-58) ' +
-              'or the buyer electronic address (BT-49) with scheme "EM"',
-          );
-        } else if (!isEmailAddress(summary.customer.email)) {
-          // The hub notifies the recipient at this address: one that is not an address would never arrive.
-          reasons.push(
-            `HUB-02: the recipient e-mail address "${summary.customer.email.slice(0, 200)}" (BT-58, or BT-49 with ` +
-              'scheme "EM") is not an e-mail address',
-          );
-        }
-      }
-
-      timer();
-      if (reasons.length > 0) countRejection(reasons);
-      await keepTrustMaterial(db, trustData);
-      await saveVerification(db, invoiceId, { ...report, hub: { policy, reasons, warnings } }, summary);
-      return { accepted: reasons.length === 0, indication: report.indication, summary, reasons, warnings };
+      return (await verifyStoredInvoice(deps, invoiceId)).outcome;
     },
+  };
+}
+
+/**
+ * The lifecycle's `verified` stage: EN 16931, Peppol and Bulgarian rules, the signature under the configured policy,
+ * the issuer's numbering, and a deliverable recipient address. The report is kept with the invoice; the model read
+ * from it comes back too (none when the file could not be read as an invoice).
+ */
+export async function verifyStoredInvoice(
+  { db, config }: Pick<ActivityDeps, 'db' | 'config'>,
+  invoiceId: string,
+): Promise<{ outcome: VerificationOutcome; model?: Invoice }> {
+  const { record, original } = await loadInvoiceWithOriginal(db, invoiceId);
+  const policy = config.signature.policy;
+  const trustData: TrustMaterial[] = [];
+  const timer = verificationSeconds.startTimer();
+  let model: Invoice | undefined;
+  const report = await verifyInvoiceDocument(original, {
+    collectTrustData: (item) => trustData.push(item),
+    keepInvoice: (invoice) => (model = invoice),
+    file: `${record.number}.xml`,
+    trust: config.signature.trust,
+    trustedListSigners: config.signature.trustedListSigners,
+    crls: config.signature.crls,
+    offline: config.signature.offline,
+    requireSignature: policy !== 'optional',
+  });
+  const reasons = report.validation.findings
+    .filter((f) => f.severity === 'fatal')
+    .map((f) => `${f.ruleId}: ${f.message}`);
+  const warnings = report.validation.findings
+    .filter((f) => f.severity === 'warning')
+    .map((f) => `${f.ruleId}: ${f.message}`);
+  reasons.push(...signatureReasons(policy, report.signature, report.subIndication));
+
+  let summary: InvoiceSummary | undefined;
+  try {
+    if (model) summary = summarizeInvoice(model);
+  } catch (error) {
+    // Only the invoice's own content can fail here; a verdict already explains it, else nothing ever will.
+    if (reasons.length === 0)
+      throw ApplicationFailure.nonRetryable(`cannot read invoice ${invoiceId}: ${error}`);
+  }
+  // A file that is not an invoice has a fatal finding that says so; without one it would pass unread.
+  if (!model && reasons.length === 0)
+    throw ApplicationFailure.nonRetryable(`cannot read invoice ${invoiceId}: the report has no model`);
+  if (model && summary) {
+    // Outside the try: a database that is away (a lost connection) is retried like any other activity failure,
+    // never taken for an unreadable invoice.
+    const history = await issuerNumberingNeighbours(db, record.issuerId, invoiceId, model.number);
+    // Invoices of one series may arrive out of order, so numbering findings inform; duplicates never get this far.
+    warnings.push(
+      ...checkNumbering(model.number, model.issueDate, history).map((f) => `${f.ruleId}: ${f.message}`),
+    );
+    if (!summary.customer.email) {
+      reasons.push(
+        'HUB-01: the invoice names no recipient e-mail address: put it in the buyer contact e-mail (BT-58) ' +
+          'or the buyer electronic address (BT-49) with scheme "EM"',
+      );
+    } else if (!isEmailAddress(summary.customer.email)) {
+      // The hub notifies the recipient at this address: one that is not an address would never arrive.
+      reasons.push(
+        `HUB-02: the recipient e-mail address "${summary.customer.email.slice(0, 200)}" (BT-58, or BT-49 with ` +
+          'scheme "EM") is not an e-mail address',
+      );
+    }
+  }
+
+  timer();
+  if (reasons.length > 0) countRejection(reasons);
+  await keepTrustMaterial(db, trustData);
+  await saveVerification(db, invoiceId, { ...report, hub: { policy, reasons, warnings } }, summary);
+  return {
+    outcome: { accepted: reasons.length === 0, indication: report.indication, summary, reasons, warnings },
+    model,
   };
 }
 

@@ -50,6 +50,8 @@ const work = proxyActivities<InvoiceActivities>({
 
 /** Mailing both sides when an invoice is paid in full came after lifecycles that closed without it. */
 const PAID_RECEIPTS = 'paid-receipts';
+/** Verifying and archiving became one activity after lifecycles that ran them as two. */
+const VERIFY_AND_ARCHIVE = 'verify-and-archive';
 /** How long a run started for a reversal waits for it before closing again (the reversal is sent with the start). */
 const REOPENED_RUN_WAIT = '1 minute';
 
@@ -136,7 +138,11 @@ export async function invoiceLifecycle(
     upsertSearchAttributes({ [InvoiceNumber.name]: [input.number], [IssuerId.name]: [input.issuerId] });
     await advance('received', 'received', { channel: input.delivery?.channel ?? 'api' });
 
-    const verification = await work.verifyInvoice(input.invoiceId);
+    // One activity verifies and archives (activities/acceptance.ts); lifecycles started before it run two.
+    const together = patched(VERIFY_AND_ARCHIVE)
+      ? await work.verifyAndArchiveInvoice(input.invoiceId)
+      : { verification: await work.verifyInvoice(input.invoiceId), archived: undefined };
+    const { verification } = together;
     state.summary = verification.summary;
     state.outstanding = verification.summary?.total;
     if (!verification.accepted) {
@@ -158,7 +164,7 @@ export async function invoiceLifecycle(
     });
     await answerChannel('verified');
 
-    const archived = await work.archiveInvoice(input.invoiceId);
+    const archived = together.archived ?? (await work.archiveInvoice(input.invoiceId));
     await advance('archived', 'archived', { sha256: archived.sha256, retainUntil: archived.retainUntil });
     await correctDisputedInvoices(stage);
 

@@ -9,7 +9,8 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
  * (commit 7a10b57…e36d364, `openDispute` with a free-text reason): an invoice viewed, disputed, answered, resolved,
  * disputed again and paid in full (the earlier code let it close with a dispute open); and a credit note's lifecycle
  * mid-way (recorded before credit notes told the invoices they correct). The threaded handlers and the credit-note
- * step are behind patched(), reminders need the new `disputeReminderDelay` input: none of it may add a command.
+ * step are behind patched(), reminders need the new `disputeReminderDelay` input: none of it may add a command. Both
+ * histories also ran verification and archiving as two activities, which are one since (patched: verify-and-archive).
  */
 const HISTORIES = path.join(__dirname, 'fixtures', 'lifecycle-histories');
 

@@ -59,10 +59,8 @@ describe('an invoice traced from the HTTP request to each activity', () => {
     expect(names).toEqual(
       expect.arrayContaining([
         'StartWorkflow:invoiceLifecycle',
-        'StartActivity:verifyInvoice',
-        'RunActivity:verifyInvoice',
-        'StartActivity:archiveInvoice',
-        'RunActivity:archiveInvoice',
+        'StartActivity:verifyAndArchiveInvoice',
+        'RunActivity:verifyAndArchiveInvoice',
         'RunActivity:notifyRecipient',
       ]),
     );
@@ -72,7 +70,7 @@ describe('an invoice traced from the HTTP request to each activity', () => {
     expect(named('StartWorkflow:invoiceLifecycle')[0]!.parentSpanId).toBe(request.spanContext().spanId);
     // The workflow run (its span still open: the lifecycle now waits for the view) schedules every activity, and
     // each activity runs under the span that scheduled it.
-    const runs = new Set(named('StartActivity:verifyInvoice').map((span) => span.parentSpanId));
+    const runs = new Set(named('StartActivity:verifyAndArchiveInvoice').map((span) => span.parentSpanId));
     expect(runs.size).toBe(1);
     const [workflowRun] = [...runs];
     expect(byId.has(workflowRun!)).toBe(false);
