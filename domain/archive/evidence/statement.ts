@@ -11,9 +11,14 @@ export function describeFacts(index: EvidenceIndex, chain: ChainProof): string[]
     const value = record.fields.find(([field]) => field === name)?.[1];
     return typeof value === 'string' ? value : undefined;
   };
+  // A field that is not JSON (a package changed after export) reads as absent: the facts say '?', verify says why.
   const json = <T>(record: EvidenceRecord, name: string): T | undefined => {
     const value = text(record, name);
-    return value === undefined ? undefined : (JSON.parse(value) as T);
+    try {
+      return value === undefined ? undefined : (JSON.parse(value) as T);
+    } catch {
+      return undefined;
+    }
   };
   const lines: string[] = [];
   const { invoice } = index;

@@ -354,10 +354,16 @@ async function checkDerivedFiles(
   const field = (record: EvidenceRecord | undefined, name: string) =>
     record?.fields.find(([n]) => n === name)?.[1];
   const reportText = field(invoice, 'report');
-  if (typeof reportText === 'string') {
-    const report = JSON.parse(reportText) as { signature?: { trustData?: TrustDatum[] } };
+  // A changed byte may leave either one unreadable: then they do not agree, which is the finding, never a crash.
+  const report =
+    typeof reportText === 'string'
+      ? (jsonOrUndefined(reportText) as { signature?: { trustData?: TrustDatum[] } } | undefined)
+      : undefined;
+  if (typeof reportText === 'string' && !report)
+    check(false, 'the report in the archived invoice record is not JSON');
+  else if (report) {
     const shown = files.get(REPORT_PATH);
-    const same = shown !== undefined && isDeepStrictEqual(JSON.parse(shown.toString('utf8')), report);
+    const same = shown !== undefined && isDeepStrictEqual(jsonOrUndefined(shown.toString('utf8')), report);
     check(same, `${REPORT_PATH} is the archived report`, `${REPORT_PATH} is not the archived report`);
     const listed = report.signature?.trustData ?? [];
     const carried = new Map(index.trust.map((t) => [t.sha256, t]));
@@ -418,4 +424,12 @@ export function describeEvidenceVerification(result: EvidenceVerification): stri
     );
   }
   return lines;
+}
+
+function jsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
