@@ -181,7 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       port: integer(env.WORKER_METRICS_PORT, 9464, 'WORKER_METRICS_PORT'),
       host: env.WORKER_METRICS_HOST || '127.0.0.1',
     },
-    worker: { cachedWorkflows: integer(env.WORKER_CACHED_WORKFLOWS, 1000, 'WORKER_CACHED_WORKFLOWS') },
+    worker: { cachedWorkflows: integer(env.WORKER_CACHED_WORKFLOWS, 250, 'WORKER_CACHED_WORKFLOWS') },
     sftp: {
       enabled: env.SFTP_ENABLED !== 'false',
       port: integer(env.SFTP_PORT, 2222, 'SFTP_PORT'),
