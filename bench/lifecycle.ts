@@ -6,7 +6,7 @@
  * 2. the floor (bench/floor.ts): the same N lifecycles, C at a time, on the same server with the same worker options
  *    and no-op activities, timed to the same point; the hub's throughput is reported as a ratio of it;
  * 3. latency at half load: each at a steady arrival rate of half its measured maximum for S seconds;
- * 4. the hub worker's memory: idle after warm-up, and with W invoices waiting for a view.
+ * 4. the hub worker's memory: idle after warm-up, and with W invoices waiting for a view (each after 30 s quiet).
  * For both full-speed phases it also reports the CPU each process spent per lifecycle (bench/cpu.ts).
  * Results go to bench/results/lifecycle-<date>-<mode>.json.
  */
@@ -94,7 +94,7 @@ async function main() {
     };
 
     const warmUp = await atFullSpeed(hubSubmit, hubNotified, WARM_UP, CONCURRENCY);
-    const idleRssMiB = rss(workerPid);
+    const idleRssMiB = await quietRss(workerPid);
     let cpu = sampleCpu(named);
     const hubMax = await atFullSpeed(hubSubmit, hubNotified, N, CONCURRENCY);
     const hubCpu = cpuMsPer(cpu, sampleCpu(named), N);
@@ -127,7 +127,7 @@ async function main() {
 
     // The rest of the invoices to wait for a view, as fast as the hub takes them.
     if (submitted < WAITING) await atFullSpeed(hubSubmit, hubNotified, WAITING - submitted, CONCURRENCY);
-    const waitingRssMiB = rss(workerPid);
+    const waitingRssMiB = await quietRss(workerPid);
     const loadAtEnd = os.loadavg();
 
     const ratio = Number((hubMax.perSecond / floorMax.perSecond).toFixed(2));
@@ -271,10 +271,16 @@ function report(phase: Phase) {
   return { perSecond: round(phase.perSecond), latencyMs: percentiles(phase.latencies) };
 }
 
-/** Resident set size now (VmRSS) of a live process, in MiB. */
-function rss(pid: number | undefined): number {
+/**
+ * Resident set size (VmRSS) of a live process, in MiB, once it has had QUIET_SECONDS with nothing to do: what it holds
+ * while invoices wait for days, after V8 has collected what the run left behind (its memory reducer acts on an idle
+ * heap), not whatever the last collection happened to leave.
+ */
+async function quietRss(pid: number | undefined): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, QUIET_SECONDS * 1000));
   return statusMiB(pid, 'VmRSS');
 }
+const QUIET_SECONDS = 30;
 
 /** Peak resident set size (VmHWM) of a live process, in MiB. */
 function peakRss(pid: number | undefined): number {
