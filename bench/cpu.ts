@@ -52,5 +52,7 @@ export function cpuMsPer(before: CpuSample, after: CpuSample, units: number): Re
     .filter(([, ms]) => ms >= 0.05)
     .sort((a, b) => b[1] - a[1]);
   const total = perUnit.reduce((sum, [, ms]) => sum + ms, 0);
-  return Object.fromEntries([...perUnit, ['total', total]].map(([g, ms]) => [g, Math.round(Number(ms) * 10) / 10]));
+  return Object.fromEntries(
+    [...perUnit, ['total', total]].map(([g, ms]) => [g, Math.round(Number(ms) * 10) / 10]),
+  );
 }
