@@ -5,14 +5,13 @@ import { getInvoice, getInvoiceWithOriginal, getOriginal, type InvoiceRecord } f
 /** The invoice an activity works on; a missing record is a bug no retry can fix. */
 export async function loadInvoice(db: Db, invoiceId: string): Promise<InvoiceRecord> {
   const record = await getInvoice(db, invoiceId);
-  if (!record) throw ApplicationFailure.nonRetryable(`invoice ${invoiceId} does not exist`, 'InvoiceMissing');
+  if (!record) throw invoiceMissing(invoiceId);
   return record;
 }
 
 export async function loadOriginal(db: Db, invoiceId: string): Promise<Buffer> {
   const original = await getOriginal(db, invoiceId);
-  if (!original)
-    throw ApplicationFailure.nonRetryable(`invoice ${invoiceId} does not exist`, 'InvoiceMissing');
+  if (!original) throw invoiceMissing(invoiceId);
   return original;
 }
 
@@ -22,6 +21,10 @@ export async function loadInvoiceWithOriginal(
   invoiceId: string,
 ): Promise<{ record: InvoiceRecord; original: Buffer }> {
   const found = await getInvoiceWithOriginal(db, invoiceId);
-  if (!found) throw ApplicationFailure.nonRetryable(`invoice ${invoiceId} does not exist`, 'InvoiceMissing');
+  if (!found) throw invoiceMissing(invoiceId);
   return found;
+}
+
+function invoiceMissing(invoiceId: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(`invoice ${invoiceId} does not exist`, 'InvoiceMissing');
 }

@@ -64,17 +64,10 @@ export async function verifyStoredInvoice(
     .map((f) => `${f.ruleId}: ${f.message}`);
   reasons.push(...signatureReasons(policy, report.signature, report.subIndication));
 
-  let summary: InvoiceSummary | undefined;
-  try {
-    if (model) summary = summarizeInvoice(model);
-  } catch (error) {
-    // Only the invoice's own content can fail here; a verdict already explains it, else nothing ever will.
-    if (reasons.length === 0)
-      throw ApplicationFailure.nonRetryable(`cannot read invoice ${invoiceId}: ${error}`);
-  }
   // A file that is not an invoice has a fatal finding that says so; without one it would pass unread.
   if (!model && reasons.length === 0)
     throw ApplicationFailure.nonRetryable(`cannot read invoice ${invoiceId}: the report has no model`);
+  const summary: InvoiceSummary | undefined = model && summarizeInvoice(model);
   if (model && summary) {
     // Outside the try: a database that is away (a lost connection) is retried like any other activity failure,
     // never taken for an unreadable invoice.

@@ -10,7 +10,7 @@ import { checkCoreRules } from './en16931';
 import { checkVatCategoryRules } from './vat-categories';
 
 export type { Finding } from '../invoice/model';
-export { checkNumbering, numberingSeriesRange, type IssuedInvoice } from './numbering';
+export { checkNumbering, type IssuedInvoice } from './numbering';
 export { isBulgarianSeller } from './bulgarian';
 export { isPeppol } from './peppol';
 

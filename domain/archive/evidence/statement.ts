@@ -14,11 +14,7 @@ export function describeFacts(index: EvidenceIndex, chain: ChainProof): string[]
   // A field that is not JSON (a package changed after export) reads as absent: the facts say '?', verify says why.
   const json = <T>(record: EvidenceRecord, name: string): T | undefined => {
     const value = text(record, name);
-    try {
-      return value === undefined ? undefined : (JSON.parse(value) as T);
-    } catch {
-      return undefined;
-    }
+    return value === undefined ? undefined : (jsonOrUndefined(value) as T | undefined);
   };
   const lines: string[] = [];
   const { invoice } = index;
@@ -87,4 +83,13 @@ export function describeFacts(index: EvidenceIndex, chain: ChainProof): string[]
     );
   }
   return lines;
+}
+
+/** The JSON value `text` holds, or undefined when it is not JSON (a changed byte in a package). */
+export function jsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -38,7 +38,7 @@ import {
   type EvidenceRecord,
 } from './contents';
 import { statementText } from './package';
-import { describeFacts } from './statement';
+import { describeFacts, jsonOrUndefined } from './statement';
 
 /**
  * `bin/hub evidence verify`: checks an evidence package offline, from its bytes alone (and, when given, the hub's
@@ -424,12 +424,4 @@ export function describeEvidenceVerification(result: EvidenceVerification): stri
     );
   }
   return lines;
-}
-
-function jsonOrUndefined(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
